@@ -1,0 +1,43 @@
+# The dev loop, written down once.  `make run` and `make test` are the two README commands.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+CATALOG := data/catalog.duckdb
+CATALOG_INPUTS := $(wildcard data/seed/*.csv data/gazetteer/*.parquet data/taxonomy/*.csv etl/*.py etl/*.sql etl/views/*.sql govmap/normalize.py govmap/geocode.py)
+
+.PHONY: run test install install-dev catalog validate docs bench clean browser-deps
+
+run: install catalog  ## install, build the catalog if missing or stale, start the app
+	$(PY) -m streamlit run app.py
+
+test: install-dev browser-deps catalog  ## install everything and run the whole test suite
+	$(PY) -m pytest
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+browser-deps:
+	bash scripts/install-browser.sh
+
+catalog: $(CATALOG)
+$(CATALOG): $(CATALOG_INPUTS) | install
+	$(PY) -m etl build
+
+validate: install
+	$(PY) -m etl validate
+
+docs: install
+	$(PY) -m etl docs
+
+clean:
+	rm -rf $(VENV) $(CATALOG) .pytest_cache test-output

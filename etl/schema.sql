@@ -1,0 +1,146 @@
+-- Catalog schema.  Every table, view and column carries a COMMENT; docs/schema.md is generated
+-- from them (`python -m etl docs`) and tests/test_schema.py fails when one is missing or stale.
+-- Profile fields are nullable on purpose: NULL means "unknown", never "no".
+
+CREATE TABLE catalog_meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+COMMENT ON TABLE catalog_meta IS 'Facts about this build of the catalog: built_at, schema_version, synthetic flag, row counts, seed checksum.';
+COMMENT ON COLUMN catalog_meta.key IS 'Name of the fact (built_at, schema_version, synthetic, seed_sha256, ...).';
+COMMENT ON COLUMN catalog_meta.value IS 'Its value as text.';
+
+CREATE TABLE categories (code VARCHAR PRIMARY KEY, label_ja VARCHAR NOT NULL, label_en VARCHAR NOT NULL, sort_order INTEGER NOT NULL);
+COMMENT ON TABLE categories IS 'Service category taxonomy (data/taxonomy/categories.csv). Codes are stable.';
+COMMENT ON COLUMN categories.code IS 'Stable ASCII category code, e.g. online_forms.';
+COMMENT ON COLUMN categories.label_ja IS 'Japanese label, e.g. 電子申請・オンライン手続.';
+COMMENT ON COLUMN categories.label_en IS 'English label.';
+COMMENT ON COLUMN categories.sort_order IS 'Display order.';
+
+CREATE TABLE prefectures (pref_code VARCHAR PRIMARY KEY, pref_name VARCHAR NOT NULL, pref_name_en VARCHAR, name_kana VARCHAR, region VARCHAR NOT NULL, region_en VARCHAR, office_code VARCHAR, lat DOUBLE, lon DOUBLE);
+COMMENT ON TABLE prefectures IS 'The 47 prefectures with the municipality of their prefectural office (where prefecture-level adopters are placed).';
+COMMENT ON COLUMN prefectures.pref_code IS 'JIS X 0401 prefecture code, 01..47.';
+COMMENT ON COLUMN prefectures.pref_name IS 'Name in kanji, e.g. 東京都.';
+COMMENT ON COLUMN prefectures.pref_name_en IS 'Name in English, e.g. Tokyo.';
+COMMENT ON COLUMN prefectures.name_kana IS 'Name in katakana.';
+COMMENT ON COLUMN prefectures.region IS 'Region: 北海道, 東北, 関東, 中部, 近畿, 中国, 四国, 九州・沖縄.';
+COMMENT ON COLUMN prefectures.region_en IS 'Region in English.';
+COMMENT ON COLUMN prefectures.office_code IS 'Municipality code (6 digits) of the prefectural office.';
+COMMENT ON COLUMN prefectures.lat IS 'Latitude of the office municipality''s representative point (WGS84).';
+COMMENT ON COLUMN prefectures.lon IS 'Longitude of the office municipality''s representative point (WGS84).';
+
+CREATE TABLE municipalities (code VARCHAR PRIMARY KEY, pref_code VARCHAR NOT NULL, pref_name VARCHAR NOT NULL, region VARCHAR NOT NULL, region_en VARCHAR, name_ja VARCHAR NOT NULL, county_ja VARCHAR, name_kana VARCHAR, name_romaji VARCHAR, kind VARCHAR NOT NULL, parent_code VARCHAR, lat DOUBLE NOT NULL, lon DOUBLE NOT NULL, point_source VARCHAR NOT NULL, population BIGINT, geonames_id BIGINT);
+COMMENT ON TABLE municipalities IS 'Gazetteer: every municipality, Tokyo special ward, designated city and designated-city ward, built offline from packages (data/gazetteer/SOURCES.md).';
+COMMENT ON COLUMN municipalities.code IS 'JIS X 0402 code, 6 digits including the check digit.';
+COMMENT ON COLUMN municipalities.pref_code IS 'Prefecture code 01..47.';
+COMMENT ON COLUMN municipalities.pref_name IS 'Prefecture name in kanji.';
+COMMENT ON COLUMN municipalities.region IS 'Region in Japanese.';
+COMMENT ON COLUMN municipalities.region_en IS 'Region in English.';
+COMMENT ON COLUMN municipalities.name_ja IS 'Name as written after the prefecture in an address, e.g. 川崎市川崎区, 渋谷区, 東川町 (no 郡).';
+COMMENT ON COLUMN municipalities.county_ja IS 'District (郡) for towns and villages, else NULL.';
+COMMENT ON COLUMN municipalities.name_kana IS 'Reading in katakana.';
+COMMENT ON COLUMN municipalities.name_romaji IS 'Romanised reading (lower case).';
+COMMENT ON COLUMN municipalities.kind IS 'city, designated_city, ward (of a designated city), special_ward (Tokyo), town or village.';
+COMMENT ON COLUMN municipalities.parent_code IS 'For designated-city wards: the code of the city.';
+COMMENT ON COLUMN municipalities.lat IS 'Latitude of the representative point (WGS84).';
+COMMENT ON COLUMN municipalities.lon IS 'Longitude of the representative point (WGS84).';
+COMMENT ON COLUMN municipalities.point_source IS 'How the point was derived (GeoNames name match, alternate name, parent city, override, ...).';
+COMMENT ON COLUMN municipalities.population IS 'Population as given by GeoNames where matched (not an official census figure); NULL when unknown.';
+COMMENT ON COLUMN municipalities.geonames_id IS 'GeoNames id of the matched place, if any.';
+
+CREATE TABLE postal_codes (postal_code VARCHAR NOT NULL, code VARCHAR NOT NULL, town_ja VARCHAR);
+COMMENT ON TABLE postal_codes IS 'Postal code to municipality. A few codes map to several municipalities: one row per pair.';
+COMMENT ON COLUMN postal_codes.postal_code IS '7 ASCII digits.';
+COMMENT ON COLUMN postal_codes.code IS 'Municipality code (6 digits).';
+COMMENT ON COLUMN postal_codes.town_ja IS 'Town area (町域) where known.';
+
+CREATE TABLE sources (source_id INTEGER PRIMARY KEY, url VARCHAR NOT NULL UNIQUE);
+COMMENT ON TABLE sources IS 'Every public source URL cited by an organisation or an adoption.';
+COMMENT ON COLUMN sources.source_id IS 'Surrogate key.';
+COMMENT ON COLUMN sources.url IS 'The cited URL, as found (some are mirrors or archive copies).';
+
+CREATE TABLE organisations (org_id VARCHAR PRIMARY KEY, name_ja VARCHAR NOT NULL, name_en VARCHAR, name_kana VARCHAR, legal_form VARCHAR, corporate_number VARCHAR, org_type VARCHAR, hq_pref_code VARCHAR, hq_municipality_code VARCHAR, hq_address VARCHAR, hq_postal_code VARCHAR, lat DOUBLE, lon DOUBLE, geo_precision VARCHAR, website VARCHAR, founded_year INTEGER, description VARCHAR, last_verified VARCHAR, origin VARCHAR NOT NULL, name_key VARCHAR NOT NULL, name_en_key VARCHAR, romaji_key VARCHAR);
+COMMENT ON TABLE organisations IS 'Govtech vendors, startups, civic-tech groups and public bodies that offer services. One row per organisation.';
+COMMENT ON COLUMN organisations.org_id IS 'Stable ASCII key (the seed''s vendor_key, or sub_<receipt> for approved submissions).';
+COMMENT ON COLUMN organisations.name_ja IS 'Name in Japanese as the organisation uses it, legal form included.';
+COMMENT ON COLUMN organisations.name_en IS 'Name in English, if any.';
+COMMENT ON COLUMN organisations.name_kana IS 'Reading in katakana, if known.';
+COMMENT ON COLUMN organisations.legal_form IS 'Legal form found in the name (株式会社, 一般社団法人, company, ...), NULL when none.';
+COMMENT ON COLUMN organisations.corporate_number IS '法人番号 (13 digits, check digit verified), NULL when unknown.';
+COMMENT ON COLUMN organisations.org_type IS 'startup, sme, large, nonprofit or public (an editorial judgement).';
+COMMENT ON COLUMN organisations.hq_pref_code IS 'Prefecture code of the head office, NULL when unknown.';
+COMMENT ON COLUMN organisations.hq_municipality_code IS 'Municipality code of the head office, NULL when unknown.';
+COMMENT ON COLUMN organisations.hq_address IS 'Head office as stated by the source (prefecture + municipality, or a fuller address).';
+COMMENT ON COLUMN organisations.hq_postal_code IS 'Postal code of the head office (7 digits), NULL when unknown.';
+COMMENT ON COLUMN organisations.lat IS 'Latitude of the head office point (the municipality''s representative point), NULL when unlocated.';
+COMMENT ON COLUMN organisations.lon IS 'Longitude of the head office point, NULL when unlocated.';
+COMMENT ON COLUMN organisations.geo_precision IS 'How the point was found: postal_code, municipality, prefecture; NULL when unlocated.';
+COMMENT ON COLUMN organisations.website IS 'Own website (http or https only).';
+COMMENT ON COLUMN organisations.founded_year IS 'Year founded where found (incorporation or start of business; see description).';
+COMMENT ON COLUMN organisations.description IS 'Short description written for this catalog.';
+COMMENT ON COLUMN organisations.last_verified IS 'When the facts were last checked against their sources (YYYY-MM or YYYY-MM-DD).';
+COMMENT ON COLUMN organisations.origin IS 'Where the row comes from: seed (shipped real data), submission (approved vendor submission) or synthetic (benchmarks only).';
+COMMENT ON COLUMN organisations.name_key IS 'Normalised name for matching: NFKC, case and kana folded, legal form and punctuation removed.';
+COMMENT ON COLUMN organisations.name_en_key IS 'Normalised English name.';
+COMMENT ON COLUMN organisations.romaji_key IS 'Romaji of the kana in the Japanese name, for romaji search.';
+
+CREATE TABLE organisation_sources (org_id VARCHAR NOT NULL, source_id INTEGER NOT NULL, PRIMARY KEY (org_id, source_id));
+COMMENT ON TABLE organisation_sources IS 'Which sources support which organisation.';
+COMMENT ON COLUMN organisation_sources.org_id IS 'The organisation.';
+COMMENT ON COLUMN organisation_sources.source_id IS 'The source.';
+
+CREATE TABLE services (service_id VARCHAR PRIMARY KEY, org_id VARCHAR NOT NULL, name_ja VARCHAR, name_en VARCHAR, offerings_ja VARCHAR[], offerings_en VARCHAR[], description VARCHAR, export_formats VARCHAR, open_export BOOLEAN, exit_extraction VARCHAR, exit_cost VARCHAR, has_api BOOLEAN, api_docs_url VARCHAR, open_standards VARCHAR, oss_license VARCHAR, oss_repo_url VARCHAR, developer_role VARCHAR, standard_compliant BOOLEAN, lgwan_asp BOOLEAN, ismap BOOLEAN, ismap_liu BOOLEAN, isms BOOLEAN, privacy_mark BOOLEAN, dmp_listed BOOLEAN, data_in_japan BOOLEAN, last_verified VARCHAR);
+COMMENT ON TABLE services IS 'What an organisation offers, with its exit / lock-in profile. NULL in a profile column means unknown, never "no".';
+COMMENT ON COLUMN services.service_id IS 'Stable key (<org_id>:<n>).';
+COMMENT ON COLUMN services.org_id IS 'The organisation offering it.';
+COMMENT ON COLUMN services.name_ja IS 'Service or product name in Japanese, NULL when the source names none.';
+COMMENT ON COLUMN services.name_en IS 'Service or product name in English.';
+COMMENT ON COLUMN services.offerings_ja IS 'Short keywords in Japanese.';
+COMMENT ON COLUMN services.offerings_en IS 'Short keywords in English.';
+COMMENT ON COLUMN services.description IS 'Description of the service.';
+COMMENT ON COLUMN services.export_formats IS 'Data export formats offered (e.g. CSV; JSON), NULL when unknown.';
+COMMENT ON COLUMN services.open_export IS 'Data can be exported in an open, documented format (CSV, JSON, XML ...).';
+COMMENT ON COLUMN services.exit_extraction IS 'How data is handed over at the end of the contract.';
+COMMENT ON COLUMN services.exit_cost IS 'Cost of end-of-contract data extraction (free, included, charged, amount).';
+COMMENT ON COLUMN services.has_api IS 'Offers an API.';
+COMMENT ON COLUMN services.api_docs_url IS 'Public API documentation (http/https).';
+COMMENT ON COLUMN services.open_standards IS 'Open standards supported (e.g. 自治体標準オープンデータセット, GIF, OIDC).';
+COMMENT ON COLUMN services.oss_license IS 'Open-source licence (SPDX id) if the service is open source.';
+COMMENT ON COLUMN services.oss_repo_url IS 'Public source repository.';
+COMMENT ON COLUMN services.developer_role IS 'developer (builds it), reseller (sells another''s product) or both.';
+COMMENT ON COLUMN services.standard_compliant IS 'Compliant with the national standard specifications for the 20 core municipal systems (標準準拠).';
+COMMENT ON COLUMN services.lgwan_asp IS 'Offered as an LGWAN-ASP service.';
+COMMENT ON COLUMN services.ismap IS 'Listed in ISMAP.';
+COMMENT ON COLUMN services.ismap_liu IS 'Listed in ISMAP-LIU (low-impact use).';
+COMMENT ON COLUMN services.isms IS 'Covered by ISMS (ISO/IEC 27001) certification.';
+COMMENT ON COLUMN services.privacy_mark IS 'Provider holds the Privacy Mark (プライバシーマーク).';
+COMMENT ON COLUMN services.dmp_listed IS 'Listed in the Digital Agency''s Digital Marketplace (DMP).';
+COMMENT ON COLUMN services.data_in_japan IS 'Data is stored in Japan.';
+COMMENT ON COLUMN services.last_verified IS 'When the profile was last checked (YYYY-MM or YYYY-MM-DD).';
+
+CREATE TABLE service_categories (service_id VARCHAR NOT NULL, category VARCHAR NOT NULL, PRIMARY KEY (service_id, category));
+COMMENT ON TABLE service_categories IS 'Category codes of each service.';
+COMMENT ON COLUMN service_categories.service_id IS 'The service.';
+COMMENT ON COLUMN service_categories.category IS 'A category code (categories.code).';
+
+CREATE TABLE certifications (org_id VARCHAR NOT NULL, certification VARCHAR NOT NULL, scope VARCHAR, source_id INTEGER, last_verified VARCHAR, PRIMARY KEY (org_id, certification));
+COMMENT ON TABLE certifications IS 'Organisation-level certifications (ISMS, Privacy Mark, ISMAP ...) with their source. Empty when none is sourced.';
+COMMENT ON COLUMN certifications.org_id IS 'The organisation.';
+COMMENT ON COLUMN certifications.certification IS 'isms, privacy_mark, ismap, ismap_liu, lgwan_asp or dmp.';
+COMMENT ON COLUMN certifications.scope IS 'Scope as stated (department, service).';
+COMMENT ON COLUMN certifications.source_id IS 'Supporting source.';
+COMMENT ON COLUMN certifications.last_verified IS 'When last checked.';
+
+CREATE TABLE adoptions (adoption_id INTEGER PRIMARY KEY, org_id VARCHAR NOT NULL, adopter_name VARCHAR NOT NULL, adopter_kind VARCHAR NOT NULL, adopter_code VARCHAR, adopter_pref_code VARCHAR, category VARCHAR NOT NULL, service_name VARCHAR, year INTEGER, lat DOUBLE, lon DOUBLE, geo_precision VARCHAR, source_id INTEGER NOT NULL, origin VARCHAR NOT NULL);
+COMMENT ON TABLE adoptions IS 'Adoptions (導入実績): which public body uses which organisation''s service, for which category, since when, with a source.';
+COMMENT ON COLUMN adoptions.adoption_id IS 'Surrogate key.';
+COMMENT ON COLUMN adoptions.org_id IS 'The vendor.';
+COMMENT ON COLUMN adoptions.adopter_name IS 'The adopter as the source names it (municipality, prefecture, national body or joint group).';
+COMMENT ON COLUMN adoptions.adopter_kind IS 'municipality, prefecture, national or group (joint procurement of several bodies).';
+COMMENT ON COLUMN adoptions.adopter_code IS 'Municipality code of the adopter (for prefectures: the prefectural office''s municipality; national bodies: 千代田区).';
+COMMENT ON COLUMN adoptions.adopter_pref_code IS 'Prefecture of the adopter, NULL for national bodies.';
+COMMENT ON COLUMN adoptions.category IS 'Category code of the adopted service.';
+COMMENT ON COLUMN adoptions.service_name IS 'Product or project as the source names it.';
+COMMENT ON COLUMN adoptions.year IS 'Year of adoption where stated.';
+COMMENT ON COLUMN adoptions.lat IS 'Latitude of the adopter''s point.';
+COMMENT ON COLUMN adoptions.lon IS 'Longitude of the adopter''s point.';
+COMMENT ON COLUMN adoptions.geo_precision IS 'municipality, prefecture (placed at the prefectural office) or national (placed at 千代田区).';
+COMMENT ON COLUMN adoptions.source_id IS 'The supporting source.';
+COMMENT ON COLUMN adoptions.origin IS 'seed, submission or synthetic.';

@@ -1,0 +1,101 @@
+"""Normalise: turn validated input rows into the catalog's tables (pandas DataFrames).
+
+Pure functions of their inputs: the same inputs always give the same tables, so a build is
+safe to re-run.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from govmap import validators
+from govmap.geocode import Gazetteer
+from govmap.normalize import legal_form, name_key, romaji_key
+from etl.validate import split_list
+
+SEED_VERIFIED = "2026-11"  # data/seed/README.md: "Researched ... (November 2026)".
+PROFILE_COLUMNS = ("export_formats", "open_export", "exit_extraction", "exit_cost", "has_api",
+                   "api_docs_url", "open_standards", "oss_license", "oss_repo_url", "developer_role",
+                   "standard_compliant", "lgwan_asp", "ismap", "ismap_liu", "isms", "privacy_mark",
+                   "dmp_listed", "data_in_japan")
+
+
+class SourceIds:
+    """Assigns stable ids to source URLs in order of first appearance."""
+
+    def __init__(self):
+        self.ids: dict[str, int] = {}
+
+    def __call__(self, url: str) -> int:
+        return self.ids.setdefault(url, len(self.ids) + 1)
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame({"source_id": list(self.ids.values()), "url": list(self.ids)})
+
+
+def _or_none(text: str):
+    return text if text != "" else None
+
+
+def organisations(vendors: pd.DataFrame, gaz: Gazetteer, origin: str = "seed") -> pd.DataFrame:
+    rows = []
+    for v in vendors.to_dict("records"):
+        postal = _or_none(v["hq_postal_code"]) and validators.postal_code(v["hq_postal_code"])
+        loc = gaz.locate_org(v["hq_prefecture"], v["hq_municipality"], postal)
+        rows.append({
+            "org_id": v["vendor_key"], "name_ja": v["name_ja"], "name_en": _or_none(v["name_en"]),
+            "name_kana": _or_none(v.get("name_kana", "")), "legal_form": legal_form(v["name_ja"]) or legal_form(v["name_en"]),
+            "corporate_number": _or_none(v["corporate_number"]), "org_type": _or_none(v["org_type"]),
+            "hq_pref_code": loc.pref_code, "hq_municipality_code": loc.code if loc.precision in ("postal_code", "municipality") else None,
+            "hq_address": _or_none(v["hq_prefecture"] + v["hq_municipality"]), "hq_postal_code": postal or None,
+            "lat": loc.lat, "lon": loc.lon, "geo_precision": loc.precision,
+            "website": _or_none(v["website"]),
+            "founded_year": int(v["founded_year"]) if v["founded_year"] else None,
+            "description": _or_none(v["notes"]), "last_verified": v.get("last_verified") or SEED_VERIFIED,
+            "origin": origin, "name_key": name_key(v["name_ja"]), "name_en_key": name_key(v["name_en"]) or None,
+            "romaji_key": romaji_key(v.get("name_kana") or v["name_ja"]) or None,
+        })
+    return pd.DataFrame(rows)
+
+
+def services(vendors: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One service per seed organisation (the seed lists offerings, not separate products).
+
+    The seed has no exit / lock-in profile, so every profile column stays NULL (unknown)."""
+    rows, cats = [], []
+    for v in vendors.to_dict("records"):
+        service_id = f"{v['vendor_key']}:1"
+        row = {"service_id": service_id, "org_id": v["vendor_key"], "name_ja": None, "name_en": None,
+               "offerings_ja": split_list(v["offerings_ja"]), "offerings_en": split_list(v["offerings_en"]),
+               "description": None, "last_verified": None}
+        row.update({c: None for c in PROFILE_COLUMNS})
+        rows.append(row)
+        cats.extend({"service_id": service_id, "category": c} for c in dict.fromkeys(split_list(v["categories"])))
+    return pd.DataFrame(rows), pd.DataFrame(cats, columns=["service_id", "category"])
+
+
+def organisation_sources(vendors: pd.DataFrame, source_ids: SourceIds) -> pd.DataFrame:
+    pairs = {(v["vendor_key"], source_ids(url)) for v in vendors.to_dict("records") for url in split_list(v["sources"])}
+    return pd.DataFrame(sorted(pairs), columns=["org_id", "source_id"])
+
+
+def adoptions(rows: pd.DataFrame, gaz: Gazetteer, source_ids: SourceIds, origin: str = "seed") -> pd.DataFrame:
+    out = []
+    for i, a in enumerate(rows.to_dict("records"), start=1):
+        loc = gaz.locate_adopter(a["adopter_name_ja"], a["adopter_prefecture"])
+        out.append({
+            "adoption_id": i, "org_id": a["vendor_key"], "adopter_name": a["adopter_name_ja"],
+            "adopter_kind": loc.kind, "adopter_code": loc.code,
+            "adopter_pref_code": loc.pref_code if loc.kind != "national" else None,
+            "category": a["category"], "service_name": _or_none(a["service_name"]),
+            "year": int(a["year"]) if a["year"] else None, "lat": loc.lat, "lon": loc.lon,
+            "geo_precision": loc.precision, "source_id": source_ids(split_list(a["source_url"])[0]),
+            "origin": origin,
+        })
+    return pd.DataFrame(out)
+
+
+def categories(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame[["code", "label_ja", "label_en", "sort_order"]].copy()
+    out["sort_order"] = out["sort_order"].astype(int)
+    return out

@@ -1,0 +1,90 @@
+"""Likely-duplicate detection for organisations: reported for a human, never merged silently.
+
+Signals: the same 法人番号; normalised names (legal form, case, width and kana folded) scoring at
+or above the cutoff with rapidfuzz; a shared head-office municipality raises confidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from govmap import settings
+from govmap.normalize import name_key
+
+
+@dataclass(frozen=True)
+class DuplicateCandidate:
+    a: str
+    b: str
+    score: float
+    reasons: tuple[str, ...]
+
+
+def _keys(rec: dict) -> list[str]:
+    return [k for k in (name_key(rec.get("name_ja")), name_key(rec.get("name_en"))) if len(k) >= 2]
+
+
+def _score(keys_a: list[str], keys_b: list[str]) -> float:
+    return max((fuzz.ratio(x, y) for x in keys_a for y in keys_b), default=0.0)
+
+
+def find_duplicates(records: list[dict], cutoff: float | None = None) -> list[DuplicateCandidate]:
+    """Pairs of likely duplicates among ``records`` (dicts with org_id, name_ja, name_en,
+    corporate_number, hq_municipality_code)."""
+    cutoff = float(cutoff if cutoff is not None else settings.get("duplicate_score_cutoff"))
+    keys = [_keys(r) for r in records]
+    flat = [(i, k) for i, ks in enumerate(keys) for k in ks]
+    choices = [k for _, k in flat]
+    pairs: dict[tuple[int, int], float] = {}
+    for pos, (i, key) in enumerate(flat):
+        for _, score, j_pos in process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=20):
+            j = flat[j_pos][0]
+            if j > i:
+                pairs[(i, j)] = max(pairs.get((i, j), 0.0), score)
+    _add_corporate_number_pairs(records, pairs)
+    return [_candidate(records[i], records[j], score) for (i, j), score in sorted(pairs.items())]
+
+
+def _add_corporate_number_pairs(records: list[dict], pairs: dict) -> None:
+    by_number: dict[str, int] = {}
+    for i, rec in enumerate(records):
+        number = rec.get("corporate_number") or ""
+        if number in by_number:
+            pair = (by_number[number], i)
+            pairs[pair] = max(pairs.get(pair, 0.0), 100.0)
+        elif number:
+            by_number[number] = i
+
+
+def _candidate(a: dict, b: dict, score: float) -> DuplicateCandidate:
+    reasons = []
+    name_score = _score(_keys(a), _keys(b))
+    if name_score >= float(settings.get("duplicate_score_cutoff")):
+        reasons.append(f"name {name_score:.0f}")
+    if a.get("corporate_number") and a.get("corporate_number") == b.get("corporate_number"):
+        reasons.append("same corporate number")
+    if a.get("hq_municipality_code") and a.get("hq_municipality_code") == b.get("hq_municipality_code"):
+        reasons.append("same head-office municipality")
+    return DuplicateCandidate(a["org_id"], b["org_id"], round(score, 1), tuple(reasons))
+
+
+def similar_to(candidate: dict, records: list[dict], limit: int = 5, cutoff: float = 80.0) -> list[tuple[dict, float, tuple[str, ...]]]:
+    """Existing records most like ``candidate`` (for the submission form's duplicate warning)."""
+    cand_keys = _keys(candidate)
+    out = []
+    for rec in records:
+        score = _score(cand_keys, _keys(rec))
+        reasons = []
+        if score >= cutoff:
+            reasons.append(f"name {score:.0f}")
+        if candidate.get("corporate_number") and candidate.get("corporate_number") == rec.get("corporate_number"):
+            reasons.append("same corporate number")
+            score = 100.0
+        if reasons:
+            if candidate.get("hq_municipality_code") and candidate.get("hq_municipality_code") == rec.get("hq_municipality_code"):
+                reasons.append("same head-office municipality")
+            out.append((rec, score, tuple(reasons)))
+    out.sort(key=lambda t: -t[1])
+    return out[:limit]

@@ -1,0 +1,132 @@
+"""Normalisation used wherever names and text are compared or searched.
+
+``boundary`` is applied once to any text entering the system (form field, CSV cell, query):
+NFKC (folds full-width digits/letters, half-width katakana, ㈱ → (株)), control characters
+removed, whitespace collapsed.  The ``*_key`` functions build comparison keys from it:
+case folding, katakana → hiragana, legal-form removal (before or after the name), punctuation
+removal, and a romaji key.  Every function is total (never raises) and idempotent
+(property-tested in tests/test_normalize.py).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import jaconv
+
+# Legal forms, written as they look after NFKC + casefold + kana folding (so ㈱ → (株),
+# カブシキガイシャ → かぶしきがいしゃ).  Longest first so 特定非営利活動法人 wins over 法人 forms.
+_LEGAL_FORMS_JA = (
+    "特定非営利活動法人", "地方独立行政法人", "国立研究開発法人", "独立行政法人", "一般社団法人",
+    "一般財団法人", "公益社団法人", "公益財団法人", "社会福祉法人", "学校法人", "npo法人",
+    "株式会社", "株式會社", "有限会社", "合同会社", "合資会社", "合名会社",
+    "かぶしきがいしゃ", "かぶしきかいしゃ", "ゆうげんがいしゃ", "ごうどうがいしゃ",
+    "(株)", "(有)", "(同)", "(資)", "(名)", "(一社)", "(一財)", "(公社)", "(公財)", "(特非)",
+)
+_LEGAL_FORMS_EN = (
+    r"co\.?\s*,?\s*ltd\.?", r"company\s+limited", r"inc\.?", r"incorporated", r"corporation",
+    r"corp\.?", r"k\.\s?k\.", r"kk", r"g\.\s?k\.", r"llc", r"l\.l\.c\.", r"limited", r"ltd\.?",
+    r"co\.", r"npo",
+)
+_EN_FORM = "(?:" + "|".join(_LEGAL_FORMS_EN) + ")"
+_EN_SUFFIX = re.compile(r"(?:[\s,]+" + _EN_FORM + r")+\s*$")
+_EN_PREFIX = re.compile(r"^\s*" + _EN_FORM + r"\s+")
+_SPACES = re.compile(r"\s+")
+# Anything that is not a letter, digit, kana or kanji is dropped from keys.
+_NOT_WORD = re.compile(r"[^\w]|_", re.UNICODE)
+_CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e"
+                      r"\u2060-\u2064\u2066-\u2069\ufeff]")
+# Small/variant kana that official names spell either way (龍ケ崎 / 龍ヶ崎).
+_KANA_VARIANTS = str.maketrans({"ヶ": "ケ", "ヵ": "カ", "ゖ": "け", "ゕ": "か"})
+
+
+def _fixpoint(func, text: str, limit: int = 4) -> str:
+    """Apply ``func`` until the result stops changing, so keys are idempotent by construction."""
+    for _ in range(limit):
+        new = func(text)
+        if new == text:
+            return new
+        text = new
+    return text
+
+
+def boundary(value: object) -> str:
+    """NFKC once, control/zero-width characters removed, whitespace collapsed, trimmed."""
+    if value is None:
+        return ""
+    try:
+        text = str(value)
+    except Exception:  # a hostile __str__ must not break input handling
+        return ""
+    return _fixpoint(_boundary_once, text)
+
+
+def _boundary_once(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    text = _CONTROL.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def fold(value: object) -> str:
+    """Case, width and kana folding: the base of every key (keeps spaces between words)."""
+    return _fixpoint(_fold_once, boundary(value))
+
+
+def _fold_once(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text.translate(_KANA_VARIANTS)).casefold()
+    text = jaconv.kata2hira(text)
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def strip_legal_form(value: object) -> str:
+    """Folded name without legal-form words, before or after the name."""
+    return _fixpoint(_strip_legal_once, fold(value))
+
+
+def _strip_legal_once(text: str) -> str:
+    for form in _LEGAL_FORMS_JA:
+        text = text.replace(form, " ")
+    text = _EN_SUFFIX.sub("", text)
+    text = _EN_PREFIX.sub("", text)
+    return _SPACES.sub(" ", text).strip(" ,")
+
+
+def legal_form(value: object) -> str | None:
+    """The Japanese legal form named in an organisation name, if any (for display and facets)."""
+    text = fold(value)
+    for form, label in (("株式会社", "株式会社"), ("(株)", "株式会社"), ("有限会社", "有限会社"),
+                        ("(有)", "有限会社"), ("合同会社", "合同会社"), ("一般社団法人", "一般社団法人"),
+                        ("一般財団法人", "一般財団法人"), ("公益社団法人", "公益社団法人"),
+                        ("公益財団法人", "公益財団法人"), ("特定非営利活動法人", "特定非営利活動法人"),
+                        ("npo法人", "特定非営利活動法人")):
+        if form in text:
+            return label
+    if _EN_SUFFIX.search(text) or _EN_PREFIX.search(text):
+        return "company"
+    return None
+
+
+def name_key(value: object) -> str:
+    """Comparison key of an organisation name: folded, legal form removed, punctuation removed."""
+    return _NOT_WORD.sub("", strip_legal_form(value))
+
+
+def text_key(value: object) -> str:
+    """Key for substring search in free text (offerings, descriptions): folded, no punctuation."""
+    return _NOT_WORD.sub("", fold(value))
+
+
+def romaji_key(value: object) -> str:
+    """Romaji of the kana in a (folded) text, ASCII letters/digits only; kanji are dropped."""
+    text = strip_legal_form(value)
+    try:
+        text = jaconv.kana2alphabet(text)
+    except Exception:  # jaconv has no contract for every code point
+        pass
+    return re.sub(r"[^a-z0-9]", "", text.replace("ー", "").replace("-", ""))
+
+
+def place_key(value: object) -> str:
+    """Key of a place name: folded, no spaces or punctuation (龍ヶ崎市 == 龍ケ崎市)."""
+    return _NOT_WORD.sub("", fold(value))

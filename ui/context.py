@@ -1,0 +1,73 @@
+"""Streamlit-side glue shared by every page: the cached read-only catalog, the language, the
+URL query-string state and the footer.  Domain logic stays in govmap/ (no streamlit there)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from govmap import escape, i18n, settings
+from govmap.catalog import Catalog, CatalogMissing, file_identity
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _open_catalog(path: str, identity: tuple) -> Catalog:
+    # identity is part of the cache key: a swapped-in build (new inode) opens a new connection.
+    return Catalog(path)
+
+
+def catalog() -> Catalog | None:
+    """The current catalog, reopened when a new build has been swapped in; None if missing."""
+    path = settings.path("catalog_path")
+    identity = file_identity(path)
+    if identity is None:
+        return None
+    try:
+        return _open_catalog(str(path), identity)
+    except CatalogMissing:
+        return None
+
+
+def lang() -> str:
+    """UI language from the URL (?lang=en), kept in session state; Japanese by default."""
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = i18n.normalize_lang(st.query_params.get("lang", "ja"))
+    return st.session_state["lang"]
+
+
+def t(key: str, **values) -> str:
+    return i18n.t(key, lang(), **values)
+
+
+def language_switch() -> None:
+    """Sidebar switch between 日本語 and English, mirrored in the URL."""
+    current = lang()
+    choice = st.sidebar.radio(i18n.t("app.language", current), ("ja", "en"), key="lang_switch",
+                              index=0 if current == "ja" else 1, horizontal=True,
+                              format_func=lambda v: "日本語" if v == "ja" else "English")
+    if choice != current:
+        st.session_state["lang"] = choice
+        st.query_params["lang"] = choice
+        st.rerun()
+    if choice == "en":
+        st.query_params["lang"] = "en"
+    elif "lang" in st.query_params:
+        del st.query_params["lang"]
+
+
+def require_catalog() -> Catalog:
+    cat = catalog()
+    if cat is None:
+        st.error(t("catalog.missing"))
+        st.stop()
+    if cat.is_synthetic:
+        st.warning(t("catalog.synthetic"))
+    return cat
+
+
+def footer(cat: Catalog | None) -> None:
+    st.divider()
+    st.caption(escape.markdown_text(t("footer.attribution")))
+    if cat is not None:
+        figures = cat.figures()
+        st.caption(escape.markdown_text(t("footer.catalog", built_at=cat.meta().get("built_at", "?"),
+                                          organisations=figures["organisations"], adoptions=figures["adoptions"])))
