@@ -63,6 +63,20 @@ def cmd_docs(args) -> int:
     return 0
 
 
+@command
+def cmd_export(args) -> int:
+    """Export every public table and view as Parquet or CSV (Excel-safe) into a folder."""
+    from etl.export import main
+    return main(args) or 0
+
+
+@command
+def cmd_synth(args) -> int:
+    """Write a seeded SYNTHETIC catalog of N organisations (benchmarks only)."""
+    from etl.synth import main
+    return main(args) or 0
+
+
 def _print_problems(problems) -> None:
     for problem in problems:
         print(problem, file=sys.stderr if problem.severity == "error" else sys.stdout)
@@ -82,7 +96,19 @@ def main(argv: list[str] | None = None) -> int:
     return COMMANDS[args.command](args)
 
 
-EXTRA_ARGUMENTS: dict = {}
+def _export_args(p) -> None:
+    p.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--catalog", help="catalog path (default: settings catalog_path)")
+
+
+def _synth_args(p) -> None:
+    p.add_argument("--orgs", type=int, required=True, help="number of organisations")
+    p.add_argument("--out", required=True, help="catalog path to write (never the real catalog unless asked)")
+    p.add_argument("--seed", type=int, default=42)
+
+
+EXTRA_ARGUMENTS: dict = {"export": [_export_args], "synth": [_synth_args]}
 
 if __name__ == "__main__":
     sys.exit(main())

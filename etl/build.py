@@ -36,21 +36,28 @@ class Inputs:
     gazetteer: dict[str, pd.DataFrame]
     gaz: Gazetteer
     files: list[Path] = field(default_factory=list)
+    services: pd.DataFrame | None = None  # services with profiles (approved submissions)
 
 
 def read_inputs(seed_dir: Path | None = None, gazetteer_dir: Path | None = None,
-                extra: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> Inputs:
+                store_path: Path | None = None, with_submissions: bool = True) -> Inputs:
+    """Seed data + gazetteer + taxonomy, plus approved vendor submissions from the store."""
     seed_dir = Path(seed_dir or settings.path("seed_dir"))
     gazetteer_dir = Path(gazetteer_dir or settings.path("gazetteer_dir"))
     vendors, adoptions = extract.read_seed(seed_dir)
-    if extra is not None:
-        vendors = pd.concat([vendors, extra[0]], ignore_index=True).fillna("")
-        adoptions = pd.concat([adoptions, extra[1]], ignore_index=True).fillna("")
-    tables = extract.read_gazetteer(gazetteer_dir)
-    gaz = Gazetteer(tables["municipalities"], tables["prefectures"], tables["postal_codes"])
+    services = None
     files = [seed_dir / "vendors.csv", seed_dir / "adoptions.csv", TAXONOMY,
              *sorted(gazetteer_dir.glob("*.parquet"))]
-    return Inputs(vendors, adoptions, extract.read_categories(TAXONOMY), tables, gaz, files)
+    store_path = Path(store_path or settings.path("store_path"))
+    if with_submissions and store_path.exists():
+        from etl.submissions import approved_rows  # the store is optional: none on a fresh machine
+        sub_vendors, sub_adoptions, services = approved_rows(store_path)
+        vendors = pd.concat([vendors, sub_vendors], ignore_index=True).fillna("")
+        adoptions = pd.concat([adoptions, sub_adoptions], ignore_index=True).fillna("")
+        files.append(store_path)
+    tables = extract.read_gazetteer(gazetteer_dir)
+    gaz = Gazetteer(tables["municipalities"], tables["prefectures"], tables["postal_codes"])
+    return Inputs(vendors, adoptions, extract.read_categories(TAXONOMY), tables, gaz, files, services)
 
 
 def check(inputs: Inputs) -> list[Problem]:
@@ -80,7 +87,7 @@ def _drop_bad_rows(inputs: Inputs, problems: list[Problem]) -> None:
 
 def tables_from(inputs: Inputs) -> dict[str, pd.DataFrame]:
     source_ids = transform.SourceIds()
-    services, service_categories = transform.services(inputs.vendors)
+    services, service_categories = transform.services(inputs.vendors, inputs.services)
     tables = {
         "categories": transform.categories(inputs.categories),
         "organisations": transform.organisations(inputs.vendors, inputs.gaz),

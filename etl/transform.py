@@ -52,18 +52,26 @@ def organisations(vendors: pd.DataFrame, gaz: Gazetteer, origin: str = "seed") -
             "website": _or_none(v["website"]),
             "founded_year": int(v["founded_year"]) if v["founded_year"] else None,
             "description": _or_none(v["notes"]), "last_verified": v.get("last_verified") or SEED_VERIFIED,
-            "origin": origin, "name_key": name_key(v["name_ja"]), "name_en_key": name_key(v["name_en"]) or None,
+            "origin": v.get("origin") or origin, "name_key": name_key(v["name_ja"]), "name_en_key": name_key(v["name_en"]) or None,
             "romaji_key": romaji_key(v.get("name_kana") or v["name_ja"]) or None,
         })
     return pd.DataFrame(rows)
 
 
-def services(vendors: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One service per seed organisation (the seed lists offerings, not separate products).
-
-    The seed has no exit / lock-in profile, so every profile column stays NULL (unknown)."""
+def services(vendors: pd.DataFrame, given: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Services per organisation.  ``given`` (approved submissions) lists services with their
+    profile and a ``categories`` list; every other organisation gets one service from its
+    offerings (the seed lists offerings, not separate products, and no exit / lock-in profile,
+    so every profile column stays NULL = unknown)."""
     rows, cats = [], []
+    has_given = set() if given is None or given.empty else set(given["org_id"])
+    if has_given:
+        for s in given.to_dict("records"):
+            rows.append({k: v for k, v in s.items() if k != "categories"})
+            cats.extend({"service_id": s["service_id"], "category": c} for c in dict.fromkeys(s["categories"]))
     for v in vendors.to_dict("records"):
+        if v["vendor_key"] in has_given:
+            continue
         service_id = f"{v['vendor_key']}:1"
         row = {"service_id": service_id, "org_id": v["vendor_key"], "name_ja": None, "name_en": None,
                "offerings_ja": split_list(v["offerings_ja"]), "offerings_en": split_list(v["offerings_en"]),
@@ -90,7 +98,7 @@ def adoptions(rows: pd.DataFrame, gaz: Gazetteer, source_ids: SourceIds, origin:
             "category": a["category"], "service_name": _or_none(a["service_name"]),
             "year": int(a["year"]) if a["year"] else None, "lat": loc.lat, "lon": loc.lon,
             "geo_precision": loc.precision, "source_id": source_ids(split_list(a["source_url"])[0]),
-            "origin": origin,
+            "origin": a.get("origin") or origin,
         })
     return pd.DataFrame(out)
 

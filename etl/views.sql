@@ -15,8 +15,9 @@ prof AS (
            bool_or(ismap OR ismap_liu) AS ismap, bool_or(isms) AS isms,
            bool_or(privacy_mark) AS privacy_mark, bool_or(dmp_listed) AS dmp_listed,
            bool_or(data_in_japan) AS data_in_japan,
-           list(DISTINCT o ORDER BY o) FILTER (WHERE o IS NOT NULL) AS offerings_ja
-    FROM services LEFT JOIN LATERAL unnest(offerings_ja) AS t(o) ON TRUE
+           list_sort(list_distinct(flatten(list(coalesce(offerings_ja, []::VARCHAR[]))))) AS offerings_ja,
+           list_sort(list_distinct(flatten(list(coalesce(offerings_en, []::VARCHAR[]))))) AS offerings_en
+    FROM services
     GROUP BY org_id),
 certs AS (
     SELECT org_id, list(certification ORDER BY certification) AS certs FROM certifications GROUP BY org_id),
@@ -34,6 +35,7 @@ SELECT o.org_id, o.name_ja, o.name_en, o.name_kana, o.legal_form, o.corporate_nu
        coalesce(cats.categories, []::VARCHAR[]) AS categories,
        coalesce(prof.n_services, 0) AS n_services,
        coalesce(prof.offerings_ja, []::VARCHAR[]) AS offerings_ja,
+       coalesce(prof.offerings_en, []::VARCHAR[]) AS offerings_en,
        prof.has_api, prof.open_export, prof.is_oss, prof.standard_compliant, prof.lgwan_asp,
        CASE WHEN list_contains(certs.certs, 'ismap') OR list_contains(certs.certs, 'ismap_liu') THEN TRUE ELSE prof.ismap END AS ismap,
        CASE WHEN list_contains(certs.certs, 'isms') THEN TRUE ELSE prof.isms END AS isms,
@@ -74,6 +76,7 @@ COMMENT ON COLUMN v_organisations.description IS 'Short description written for 
 COMMENT ON COLUMN v_organisations.categories IS 'Category codes (sorted list).';
 COMMENT ON COLUMN v_organisations.n_services IS 'Number of services.';
 COMMENT ON COLUMN v_organisations.offerings_ja IS 'Offering keywords of all its services (Japanese).';
+COMMENT ON COLUMN v_organisations.offerings_en IS 'Offering keywords of all its services (English).';
 COMMENT ON COLUMN v_organisations.has_api IS 'Any service offers an API: TRUE when known yes, FALSE when only known no, NULL when unknown.';
 COMMENT ON COLUMN v_organisations.open_export IS 'Any service exports data in an open, documented format: TRUE when known yes, FALSE when only known no, NULL when unknown.';
 COMMENT ON COLUMN v_organisations.is_oss IS 'TRUE when any service names an open-source licence or repository; NULL when unknown.';

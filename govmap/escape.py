@@ -102,9 +102,10 @@ def html_link(url: object, label: object, *, for_js_template: bool = False) -> s
 
 def dataframe_for_export(frame):
     """A copy of a pandas DataFrame with every text cell (and the header) neutralised for Excel."""
+    import pandas as pd
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object or str(out[column].dtype).startswith("string"):
-            out[column] = out[column].map(csv_cell)
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
+            out[column] = out[column].astype(object).map(csv_cell)
     out.columns = [csv_cell(str(c)) for c in out.columns]
     return out

@@ -109,7 +109,8 @@ def legal_form(value: object) -> str | None:
 
 def name_key(value: object) -> str:
     """Comparison key of an organisation name: folded, legal form removed, punctuation removed."""
-    return _NOT_WORD.sub("", strip_legal_form(value))
+    # Removing punctuation can join fragments into a new legal form (株式 会社), hence the fixpoint.
+    return _fixpoint(lambda text: _NOT_WORD.sub("", strip_legal_form(text)), boundary(value))
 
 
 def text_key(value: object) -> str:

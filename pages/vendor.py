@@ -1,0 +1,93 @@
+"""ベンダー詳細: names, head office, categories, offerings, the exit / lock-in profile, adoptions
+with a small map, sources with dates, and other organisations in the same categories."""
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from govmap import escape, mapview, openness
+from govmap.normalize import boundary
+from ui import buyer, context, state
+
+cat = context.require_catalog()
+b = buyer.browser(cat)
+t = context.t
+lang = context.lang()
+labels = b.category_labels(lang)
+known = set(b.row_of)
+
+org_id = boundary(st.query_params.get("org", ""))[:100]
+if org_id not in known:
+    ids = list(b.orgs["org_id"])
+    names = dict(zip(b.orgs["org_id"], b.orgs["name_ja"]))
+    if org_id:
+        st.warning(t("vendor.not_found"))
+    org_id = st.selectbox(t("vendor.choose"), ids, format_func=lambda i: names[i], key="vendor_pick")
+    st.query_params["org"] = org_id
+org = b.org(org_id)
+
+st.title(escape.markdown_text(org["name_ja"]))
+if isinstance(org["name_en"], str):
+    st.caption(escape.markdown_text(org["name_en"]))
+if st.button(t("search.add"), key="vendor_add"):
+    state.add_to_shortlist(org_id, known)
+    st.success(t("search.added", name=escape.markdown_text(org["name_ja"])))
+
+st.subheader(t("vendor.overview"))
+precision = org["geo_precision"] if isinstance(org["geo_precision"], str) else None
+facts = {
+    t("col.type"): t(f"org_type.{org['org_type']}") if isinstance(org["org_type"], str) else t("common.unknown"),
+    t("col.hq"): buyer.hq_label(org),
+    t("vendor.precision"): t(f"vendor.precision.{precision}") if precision else t("vendor.unlocated"),
+    t("vendor.founded"): str(int(org["founded_year"])) if pd.notna(org["founded_year"]) else t("common.unknown"),
+    t("vendor.corporate_number"): org["corporate_number"] if isinstance(org["corporate_number"], str) else t("common.unknown"),
+    t("col.categories"): " / ".join(labels.get(c, c) for c in org["categories"]),
+    t("vendor.offerings"): " / ".join(org["offerings_ja"] if lang == "ja" or not len(org["offerings_en"]) else org["offerings_en"]),
+}
+st.table(pd.DataFrame({"": list(facts), " ": list(facts.values())}).set_index(""))
+website = escape.safe_url(org["website"])
+if website:
+    st.markdown(f"{t('col.website')}: [{escape.markdown_text(website)}]({website.replace(')', '%29')})")
+if isinstance(org["description"], str):
+    st.subheader(t("vendor.description"))
+    st.text(escape.plain(org["description"]))
+
+st.subheader(t("vendor.profile"))
+st.caption(t("vendor.profile_help"))
+services = cat.frame("SELECT * FROM v_services WHERE org_id = ? ORDER BY service_id", [org_id])
+for service in services.to_dict("records"):
+    title = service["name_ja"] if isinstance(service["name_ja"], str) else t("vendor.service")
+    with st.expander(escape.markdown_text(title), expanded=len(services) == 1):
+        table = openness.profile_table(service, lang)
+        table.columns = [t("vendor.profile.item"), t("vendor.profile.value"), t("vendor.profile.why")]
+        st.dataframe(table, hide_index=True)
+
+st.subheader(t("vendor.adoptions"))
+adoptions = b.adoptions_of([org_id])
+if adoptions.empty:
+    st.caption(t("vendor.no_adoptions"))
+else:
+    st.dataframe(pd.DataFrame({
+        t("col.adopter"): adoptions["adopter_name"], t("col.categories"): adoptions["category"].map(labels),
+        t("col.service"): adoptions["service_name"], t("col.year"): adoptions["year"],
+        t("col.source"): [escape.safe_url(u) for u in adoptions["source_url"]],
+    }), hide_index=True, column_config={t("col.source"): st.column_config.LinkColumn()})
+    small = mapview.build_map(b.orgs.iloc[[b.row_of[org_id]]].assign(hq_label=buyer.hq_label(org)).dropna(subset=["lat"]),
+                              b.adopter_points([org_id]), layer="adoptions", lang=lang, category_labels=labels)
+    st_folium(small, key="vendor_map", height=360, use_container_width=True, returned_objects=[])
+
+st.subheader(t("vendor.sources"))
+st.caption(t("vendor.verified", when=org["last_verified"] or t("common.unknown")))
+for url in org["source_urls"]:
+    safe = escape.safe_url(url)
+    st.text(safe if safe else escape.plain(url))
+
+st.subheader(t("vendor.similar"))
+mine = set(org["categories"])
+overlap = b.orgs["categories"].map(lambda cats: len(mine & set(cats)))
+others = b.orgs[(overlap > 0) & (b.orgs["org_id"] != org_id)].assign(overlap=overlap)
+others = others.sort_values(["overlap", "n_adoptions", "name_ja"], ascending=[False, False, True]).head(15)
+st.dataframe(pd.DataFrame({
+    t("col.name"): others["name_ja"], t("col.overlap"): others["overlap"],
+    t("col.hq"): [buyer.hq_label(r) for r in others.to_dict("records")], t("col.adoptions"): others["n_adoptions"],
+}), hide_index=True)

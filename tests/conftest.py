@@ -1,0 +1,38 @@
+"""Shared fixtures: a real catalog built once per session from the shipped seed data into a
+temp folder (never touching data/catalog.duckdb), and tightened limits so the truncation and
+timeout paths actually run (as datasette's conftest does)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def built_catalog(tmp_path_factory) -> Path:
+    """The shipped real catalog, built by the real ETL into a temp file."""
+    from etl.build import build, read_inputs
+    out = tmp_path_factory.mktemp("catalog") / "catalog.duckdb"
+    build(out, inputs=read_inputs(with_submissions=False), progress=False)
+    return out
+
+
+@pytest.fixture
+def seed_copy(tmp_path) -> Path:
+    """A writable copy of the seed folder, for tests that break the inputs."""
+    target = tmp_path / "seed"
+    shutil.copytree(ROOT / "data" / "seed", target)
+    return target
+
+
+@pytest.fixture
+def catalog_env(built_catalog, monkeypatch, tmp_path):
+    """Point the app's settings at the test catalog and an empty store."""
+    monkeypatch.setenv("GOVMAP_CATALOG_PATH", str(built_catalog))
+    monkeypatch.setenv("GOVMAP_STORE_PATH", str(tmp_path / "store" / "submissions.sqlite"))
+    return built_catalog

@@ -1,0 +1,55 @@
+"""Streamlit pieces shared by the buyer pages: the cached Browser, the results table, exports."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from govmap import escape, exports
+from govmap.browse import Browser, describe_reasons
+from govmap.catalog import Catalog
+from ui import context
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _browser(path: str, identity: tuple, _catalog: Catalog) -> Browser:
+    return Browser(_catalog)
+
+
+def browser(cat: Catalog) -> Browser:
+    """One Browser per catalog build (rebuilt when a new catalog is swapped in)."""
+    return _browser(str(cat.path), cat.identity, cat)
+
+
+def hq_label(row) -> str:
+    parts = [p for p in (row.get("hq_pref_name"), row.get("hq_municipality_name")) if isinstance(p, str)]
+    return "".join(parts) if parts else context.t("common.unknown")
+
+
+def display_frame(orgs: pd.DataFrame, b: Browser) -> pd.DataFrame:
+    """The result list as the user sees and exports it (plain values; escaping happens on export)."""
+    lang = context.lang()
+    labels = b.category_labels(lang)
+    return pd.DataFrame({
+        "org_id": orgs["org_id"],
+        context.t("col.name"): orgs["name_ja"],
+        context.t("col.name_en"): orgs["name_en"],
+        context.t("col.type"): [context.t(f"org_type.{t}") if isinstance(t, str) else "" for t in orgs["org_type"]],
+        context.t("col.hq"): [hq_label(r) for r in orgs.to_dict("records")],
+        context.t("col.categories"): [" / ".join(labels.get(c, c) for c in cats) for cats in orgs["categories"]],
+        context.t("col.adoptions"): orgs["n_adoptions"],
+        context.t("col.why"): [describe_reasons(r, lang, labels) for r in orgs["reasons"]],
+        context.t("col.website"): [escape.safe_url(u) for u in orgs["website"]],
+        context.t("col.sources"): ["; ".join(u) for u in orgs["source_urls"]],
+    })
+
+
+def export_buttons(frame: pd.DataFrame, query: str, filters: dict, b: Browser, key: str, name: str) -> None:
+    """CSV (UTF-8 BOM, formulas neutralised) and XLSX, each stamped with query, filters, time, build."""
+    lines = exports.stamp(query, filters, b.meta, context.lang())
+    left, right = st.columns(2)
+    left.download_button(context.t("search.export_csv"), exports.csv_bytes(frame, lines),
+                         file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv", on_click="ignore")
+    right.download_button(context.t("search.export_xlsx"), exports.xlsx_bytes(frame, lines),
+                          file_name=f"{name}.xlsx", key=f"{key}_xlsx", on_click="ignore",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
