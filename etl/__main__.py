@@ -106,6 +106,7 @@ def _synth_args(p) -> None:
     p.add_argument("--orgs", type=int, required=True, help="number of organisations")
     p.add_argument("--out", required=True, help="catalog path to write (never the real catalog unless asked)")
     p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--replace-real", action="store_true", help="allow --out to be the real catalog (never by default)")
 
 
 EXTRA_ARGUMENTS: dict = {"export": [_export_args], "synth": [_synth_args]}

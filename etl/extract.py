@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from govmap import escape
 from govmap.normalize import boundary
 
 VENDOR_COLUMNS = ("vendor_key", "name_ja", "name_en", "org_type", "hq_prefecture", "hq_municipality",
@@ -19,6 +20,16 @@ VENDOR_COLUMNS = ("vendor_key", "name_ja", "name_en", "org_type", "hq_prefecture
                   "offerings_ja", "offerings_en", "notes", "sources")
 ADOPTION_COLUMNS = ("vendor_key", "adopter_name_ja", "adopter_prefecture", "category", "service_name",
                     "year", "source_url")
+
+
+# URLs are kept exactly as found (NFKC would turn （ into ( and so change the address).
+URL_COLUMNS = frozenset({"website", "sources", "source_url"})
+
+
+def _cell(column: str, value: str | None) -> str:
+    if column in URL_COLUMNS:
+        return escape.plain(value).strip()
+    return boundary(value)
 
 
 class InputError(Exception):
@@ -34,7 +45,7 @@ def read_csv_rows(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
         missing = [c for c in required if c not in (reader.fieldnames or [])]
         if missing:
             raise InputError(f"{path.name}: missing columns {', '.join(missing)}")
-        rows = [{k: boundary(v) for k, v in row.items() if k is not None} | {"_row": reader.line_num}
+        rows = [{k: _cell(k, v) for k, v in row.items() if k is not None} | {"_row": reader.line_num}
                 for row in reader]
     frame = pd.DataFrame(rows, columns=[*(reader.fieldnames or []), "_row"])
     frame["_file"] = path.name

@@ -60,7 +60,10 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
         "threads": int(settings.get("sql_threads")),
     }
     con = duckdb.connect(str(path), read_only=True, config=config)
-    con.execute("SET lock_configuration = true")
+    # DuckDB shares one database instance per file within a process: a second connection to a
+    # file already opened here finds the configuration locked, which is what we want.
+    if not con.execute("SELECT current_setting('lock_configuration')").fetchone()[0]:
+        con.execute("SET lock_configuration = true")
     return con
 
 

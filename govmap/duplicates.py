@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from govmap import settings
@@ -32,19 +33,33 @@ def _score(keys_a: list[str], keys_b: list[str]) -> float:
 
 def find_duplicates(records: list[dict], cutoff: float | None = None) -> list[DuplicateCandidate]:
     """Pairs of likely duplicates among ``records`` (dicts with org_id, name_ja, name_en,
-    corporate_number, hq_municipality_code)."""
+    corporate_number, hq_municipality_code).
+
+    Names are compared within blocks sharing their first character (a national catalog has
+    100,000 names; all pairs would be 10^10 comparisons).  A typo in the very first character is
+    therefore missed; the same 法人番号 is still caught."""
     cutoff = float(cutoff if cutoff is not None else settings.get("duplicate_score_cutoff"))
-    keys = [_keys(r) for r in records]
-    flat = [(i, k) for i, ks in enumerate(keys) for k in ks]
-    choices = [k for _, k in flat]
+    blocks: dict[str, list[tuple[int, str]]] = {}
+    for i, rec in enumerate(records):
+        for key in _keys(rec):
+            blocks.setdefault(key[0], []).append((i, key))
     pairs: dict[tuple[int, int], float] = {}
-    for pos, (i, key) in enumerate(flat):
-        for _, score, j_pos in process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=20):
-            j = flat[j_pos][0]
-            if j > i:
-                pairs[(i, j)] = max(pairs.get((i, j), 0.0), score)
+    for entries in blocks.values():
+        _pairs_in_block(entries, cutoff, pairs)
     _add_corporate_number_pairs(records, pairs)
     return [_candidate(records[i], records[j], score) for (i, j), score in sorted(pairs.items())]
+
+
+def _pairs_in_block(entries: list[tuple[int, str]], cutoff: float, pairs: dict, chunk: int = 1000) -> None:
+    owners = np.fromiter((i for i, _ in entries), dtype=np.int64, count=len(entries))
+    keys = [k for _, k in entries]
+    for start in range(0, len(keys), chunk):
+        scores = process.cdist(keys[start:start + chunk], keys, scorer=fuzz.ratio, score_cutoff=cutoff,
+                               dtype=np.uint8, workers=-1)
+        for a, b in zip(*np.nonzero(scores)):
+            i, j = int(owners[start + a]), int(owners[b])
+            if i < j:
+                pairs[(i, j)] = max(pairs.get((i, j), 0.0), float(scores[a, b]))
 
 
 def _add_corporate_number_pairs(records: list[dict], pairs: dict) -> None:

@@ -20,6 +20,8 @@ from govmap.normalize import boundary, place_key
 
 NATIONAL_SEAT_CODE = "131016"  # 千代田区: where national bodies (省庁, デジタル庁) are placed.
 _PARENS = re.compile(r"\([^)]*\)")
+_NOW_CALLED = re.compile(r"\(現[・:]?([^)]+)\)")  # 鳩ヶ谷市(現・川口市): a merged municipality
+_BODY_SUFFIX = re.compile(r"(議会|教育委員会|選挙管理委員会|市役所|町役場|村役場)$")  # 宇都宮市議会 → 宇都宮市
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,10 @@ class Gazetteer:
 
     def locate_adopter(self, name: object, prefecture: object) -> Location:
         """Adopter point: prefecture office, municipality, national seat, or group at its prefecture."""
-        clean = _PARENS.sub("", boundary(name)).strip()
+        text = boundary(name)
+        now = _NOW_CALLED.search(text)
+        clean = now.group(1).strip() if now else _PARENS.sub("", text).strip()
+        clean = _BODY_SUFFIX.sub("", clean) or clean
         pref_code = self.pref_code(prefecture)
         own_pref = self.pref_code(clean)
         if own_pref:

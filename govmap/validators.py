@@ -57,8 +57,9 @@ def postal_code(value: object) -> str:
 
 
 def http_url(value: object, max_length: int = 500) -> str:
-    """An absolute http(s) URL."""
-    text = boundary(value)
+    """An absolute http(s) URL, kept as typed (no NFKC: full-width characters in a path are a
+    different URL, and sources must be kept exactly as found)."""
+    text = escape.plain(value).strip()
     if len(text) > max_length:
         raise InvalidValue(f"URLは{max_length}文字以内にしてください", f"URL longer than {max_length} characters")
     if not escape.is_http_url(text):

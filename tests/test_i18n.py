@@ -1,0 +1,19 @@
+"""Every UI message exists in Japanese and English."""
+
+import importlib
+import pkgutil
+
+import govmap
+from govmap import i18n
+
+
+def test_every_message_has_both_languages():
+    for module in pkgutil.iter_modules(govmap.__path__):  # feature modules register their own
+        importlib.import_module(f"govmap.{module.name}")
+    missing = [k for k, v in i18n.MESSAGES.items() if not v.get("ja") or not v.get("en")]
+    assert missing == []
+
+
+def test_unknown_language_falls_back_to_japanese():
+    assert i18n.normalize_lang("fr") == "ja"
+    assert i18n.t("nav.search", "en") == "Map and search"
