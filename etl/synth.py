@@ -15,6 +15,7 @@ import random
 import sys
 from pathlib import Path
 
+import jaconv
 import numpy as np
 import pandas as pd
 
@@ -35,6 +36,10 @@ def _kana_name(rng: random.Random) -> str:
     return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 5))).lstrip("ーン") or "アオ"
 
 
+def _romaji(kana: str) -> str:
+    return jaconv.kana2alphabet(jaconv.kata2hira(kana)).replace("ー", "")
+
+
 def _weights(munis: pd.DataFrame) -> np.ndarray:
     pop = munis["population"].fillna(5000).clip(lower=1000).astype(float).to_numpy()
     dense = munis["pref_code"].map(DENSE_PREFS).fillna(1.0).to_numpy()
@@ -53,7 +58,7 @@ def synth_vendors(n: int, munis: pd.DataFrame, postal: pd.DataFrame, codes: list
         use_postal = located and rng.random() < 0.5 and m.code in postal_of
         rows.append({
             "vendor_key": f"syn_{i:06d}", "name_ja": rng.choice(LEGAL).format(n=base),
-            "name_en": rng.choice(LEGAL_EN).format(n=f"Synthetic {i:06d}"), "org_type": rng.choice(ORG_TYPES),
+            "name_en": rng.choice(LEGAL_EN).format(n=_romaji(base).title()), "org_type": rng.choice(ORG_TYPES),
             "hq_prefecture": m.pref_name if located else "", "hq_municipality": m.name_ja if located and not use_postal else "",
             "hq_postal_code": postal_of.get(m.code, "") if use_postal else "", "website": f"https://synthetic-{i:06d}.example.jp",
             "corporate_number": "", "founded_year": str(rng.randint(1950, 2025)) if rng.random() < 0.6 else "",

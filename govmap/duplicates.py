@@ -39,15 +39,17 @@ def find_duplicates(records: list[dict], cutoff: float | None = None) -> list[Du
     100,000 names; all pairs would be 10^10 comparisons).  A typo in the very first character is
     therefore missed; the same 法人番号 is still caught."""
     cutoff = float(cutoff if cutoff is not None else settings.get("duplicate_score_cutoff"))
+    keys = [_keys(rec) for rec in records]
     blocks: dict[str, list[tuple[int, str]]] = {}
-    for i, rec in enumerate(records):
-        for key in _keys(rec):
+    for i, rec_keys in enumerate(keys):
+        for key in rec_keys:
             blocks.setdefault(key[0], []).append((i, key))
     pairs: dict[tuple[int, int], float] = {}
     for entries in blocks.values():
         _pairs_in_block(entries, cutoff, pairs)
     _add_corporate_number_pairs(records, pairs)
-    return [_candidate(records[i], records[j], score) for (i, j), score in sorted(pairs.items())]
+    return [_candidate(records[i], records[j], score, _score(keys[i], keys[j]))
+            for (i, j), score in sorted(pairs.items())]
 
 
 def _pairs_in_block(entries: list[tuple[int, str]], cutoff: float, pairs: dict, chunk: int = 1000) -> None:
@@ -73,9 +75,8 @@ def _add_corporate_number_pairs(records: list[dict], pairs: dict) -> None:
             by_number[number] = i
 
 
-def _candidate(a: dict, b: dict, score: float) -> DuplicateCandidate:
+def _candidate(a: dict, b: dict, score: float, name_score: float) -> DuplicateCandidate:
     reasons = []
-    name_score = _score(_keys(a), _keys(b))
     if name_score >= float(settings.get("duplicate_score_cutoff")):
         reasons.append(f"name {name_score:.0f}")
     if a.get("corporate_number") and a.get("corporate_number") == b.get("corporate_number"):
