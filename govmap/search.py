@@ -14,6 +14,7 @@ The whole query is tried as one phrase first; if nothing matches, its words must
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +23,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from govmap import settings
-from govmap.normalize import boundary, name_key, romaji_key, text_key
+from govmap.normalize import boundary, fold, name_key, romaji_key, text_key
 
 SYNONYMS = settings.ROOT / "data" / "taxonomy" / "synonyms.csv"
 SEP = "\x00"
@@ -68,7 +69,7 @@ class Haystack:
 
 def load_synonyms(path: Path = SYNONYMS) -> dict[str, str]:
     with path.open(encoding="utf-8") as handle:
-        return {text_key(r["term"]): r["category"] for r in csv.DictReader(handle) if text_key(r["term"])}
+        return {fold(r["term"]): r["category"] for r in csv.DictReader(handle) if text_key(r["term"])}
 
 
 class SearchIndex:
@@ -107,10 +108,11 @@ class SearchIndex:
 
     @staticmethod
     def _category_terms(categories: pd.DataFrame, synonyms: dict[str, str]) -> dict[str, str]:
+        """Folded term → category code: synonyms, labels (ja/en) and the codes themselves."""
         terms = dict(synonyms)
         for row in categories.itertuples():
-            for label in (row.label_ja, row.label_en, row.code, row.code.replace("_", " ")):
-                terms.setdefault(text_key(label), row.code)
+            for label in (row.label_ja, row.label_en, row.code.replace("_", " ")):
+                terms.setdefault(fold(label), row.code)
         return terms
 
     def _place_index(self) -> dict[str, tuple[str, np.ndarray]]:
@@ -119,7 +121,8 @@ class SearchIndex:
         for column in ("hq_pref_name", "hq_municipality_name"):
             for i, name in enumerate(self.orgs[column]):
                 if isinstance(name, str) and name:
-                    for key in {text_key(name), text_key(name[:-1]) if len(name) > 2 else ""} - {""}:
+                    city = name[:name.index("市") + 1] if "市" in name[:-1] and name.endswith("区") else ""
+                    for key in {text_key(name), text_key(name[:-1]) if len(name) > 2 else "", text_key(city)} - {""}:
                         index.setdefault(key, (name, []))[1].append(i)
         return {k: (name, np.asarray(rows, dtype=np.int64)) for k, (name, rows) in index.items()}
 
@@ -155,12 +158,28 @@ class SearchIndex:
                 hits.setdefault(row, Hit()).add(score * FUZZY_WEIGHT, ("name_fuzzy", self.orgs.at[row, "name_ja"]))
 
     def matched_categories(self, phrase: str) -> list[str]:
-        key = text_key(phrase)
+        """Categories named by the phrase.  Latin-script terms must start at a word boundary
+        ("line" is not in "online forms"); Japanese terms match as substrings either way.
+        In a phrase of several words a term must cover (nearly) all of it, so that
+        "防災 福岡" is searched word by word rather than as the category 防災 alone."""
+        folded, key = fold(phrase), text_key(phrase)
         if not key:
             return []
-        found = [code for term, code in self.category_terms.items()
-                 if term == key or (len(key) >= 3 and len(term) >= 3 and key in term)
-                 or (len(term) >= 3 and term in key)]
+        whole = " " in folded
+        found = []
+        for term, code in self.category_terms.items():
+            term_key = text_key(term)
+            if term_key == key:
+                found.append(code)
+            elif whole and len(term_key) < len(key) - (2 if term.isascii() else 0):
+                continue
+            elif term.isascii():
+                if len(term_key) >= 3 and re.search(r"(?<![a-z0-9])" + re.escape(term), folded):
+                    found.append(code)
+                elif len(key) >= 4 and key.isascii() and re.search(r"(?<![a-z0-9])" + re.escape(folded), term):
+                    found.append(code)
+            elif (len(term_key) >= 2 and term_key in key) or (len(key) >= 2 and key in term_key):
+                found.append(code)
         return list(dict.fromkeys(found))
 
     def _match_categories(self, phrase: str, hits: dict[int, Hit]) -> None:
