@@ -11,13 +11,13 @@ import duckdb
 import pytest
 
 from etl.build import BuildFailed, build, read_inputs
-from govmap.catalog import Catalog
+from govmap.catalog import Catalog, connect_read_only
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_shipped_catalog_holds_every_seed_row_and_source(built_catalog):
-    con = duckdb.connect(str(built_catalog), read_only=True)
+    con = connect_read_only(built_catalog)
     assert con.execute("SELECT count(*) FROM organisations").fetchone()[0] == 117
     assert con.execute("SELECT count(*) FROM adoptions").fetchone()[0] == 284
     assert con.execute("SELECT count(*) FROM categories").fetchone()[0] == 22
@@ -34,7 +34,7 @@ def test_shipped_catalog_holds_every_seed_row_and_source(built_catalog):
 
 
 def test_catalog_views_answer_for_a_known_vendor(built_catalog):
-    con = duckdb.connect(str(built_catalog), read_only=True)
+    con = connect_read_only(built_catalog)
     row = con.execute("""SELECT name_ja, hq_pref_name, hq_municipality_name, located, categories, n_adoptions, has_api
                          FROM v_organisations WHERE org_id = 'graffer'""").fetchone()
     assert row[0] == "株式会社グラファー" and row[1] == "東京都" and row[2] == "渋谷区" and row[3] is True
@@ -43,13 +43,13 @@ def test_catalog_views_answer_for_a_known_vendor(built_catalog):
 
 
 def test_unlocated_organisations_stay_in_the_catalog(built_catalog):
-    con = duckdb.connect(str(built_catalog), read_only=True)
+    con = connect_read_only(built_catalog)
     unlocated = con.execute("SELECT count(*) FROM v_organisations WHERE NOT located").fetchone()[0]
     assert unlocated == 39  # the seed README: 39 organisations have no head office location
 
 
 def test_geocoding_precision_report(built_catalog, capsys):
-    con = duckdb.connect(str(built_catalog), read_only=True)
+    con = connect_read_only(built_catalog)
     orgs = dict(con.execute("SELECT coalesce(geo_precision, 'unlocated'), count(*) FROM organisations GROUP BY ALL").fetchall())
     adopters = dict(con.execute("SELECT geo_precision, count(*) FROM adoptions GROUP BY ALL").fetchall())
     with capsys.disabled():
@@ -65,7 +65,7 @@ def test_geocoding_precision_report(built_catalog, capsys):
 
 
 def test_designated_city_wards_and_cities_without_ward_are_placed(built_catalog):
-    con = duckdb.connect(str(built_catalog), read_only=True)
+    con = connect_read_only(built_catalog)
     rows = dict(con.execute("""SELECT hq_address, m.name_ja FROM organisations o
                                JOIN municipalities m ON m.code = o.hq_municipality_code""").fetchall())
     assert rows["神奈川県川崎市川崎区"] == "川崎市川崎区"
@@ -76,7 +76,7 @@ def test_rebuild_is_deterministic(built_catalog, tmp_path):
     out = tmp_path / "again.duckdb"
     build(out, inputs=read_inputs(with_submissions=False), progress=False)
     q = "SELECT * FROM v_organisations ORDER BY org_id"
-    a = duckdb.connect(str(built_catalog), read_only=True).execute(q).fetchall()
+    a = connect_read_only(built_catalog).execute(q).fetchall()
     b = duckdb.connect(str(out), read_only=True).execute(q).fetchall()
     assert a == b
 

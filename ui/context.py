@@ -39,15 +39,17 @@ def t(key: str, **values) -> str:
 
 
 def language_switch() -> None:
-    """Sidebar switch between 日本語 and English, mirrored in the URL."""
-    current = lang()
-    choice = st.sidebar.radio(i18n.t("app.language", current), ("ja", "en"), key="lang_switch",
-                              index=0 if current == "ja" else 1, horizontal=True,
+    """Sidebar switch between 日本語 and English, mirrored in the URL (?lang=en).
+
+    The widget keeps its own state under its key; its label is bilingual and fixed, so the
+    widget's identity does not change when the language does (a changing label or index would
+    make Streamlit treat it as a new widget and drop the user's choice).
+    """
+    if "lang_switch" not in st.session_state:
+        st.session_state["lang_switch"] = lang()
+    choice = st.sidebar.radio("言語 / Language", ("ja", "en"), key="lang_switch", horizontal=True,
                               format_func=lambda v: "日本語" if v == "ja" else "English")
-    if choice != current:
-        st.session_state["lang"] = choice
-        st.query_params["lang"] = choice
-        st.rerun()
+    st.session_state["lang"] = choice
     if choice == "en":
         st.query_params["lang"] = "en"
     elif "lang" in st.query_params:
