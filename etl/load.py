@@ -53,6 +53,8 @@ def _write(path: Path, tables: dict[str, pd.DataFrame], meta: dict[str, str], pr
             if progress:
                 progress(name)
         con.execute((HERE / "views.sql").read_text(encoding="utf-8"))
+        for view_file in sorted((HERE / "views").glob("*.sql")):  # feature views, e.g. analytics.sql
+            con.execute(view_file.read_text(encoding="utf-8"))
         for view_sql in tables.get("_extra_views", []):
             con.execute(view_sql)
         meta = {"schema_version": SCHEMA_VERSION,

@@ -1,0 +1,97 @@
+"""ベンダー集中度: per category, how many vendors share the recorded adoptions nationally, per region
+and per prefecture (view v_concentration), a prefecture choropleth of the HHI, and one area's
+vendors per category with the adoptions and sources behind them."""
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from govmap import analytics, analytics_map, escape, settings
+from ui import buyer, context
+
+cat = context.require_catalog()
+b = buyer.browser(cat)
+t = context.t
+lang = context.lang()
+labels = b.category_labels(lang)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _analytics(path: str, identity: tuple, _cat) -> analytics.Analytics:
+    return analytics.Analytics(_cat, buyer.browser(_cat))
+
+
+def pct(value) -> float | None:
+    return None if pd.isna(value) else round(100 * float(value), 1)
+
+
+def concentration_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        t("conc.col.area"): rows["area"], t("an.col.category"): rows["category"].map(labels),
+        t("an.col.n_adoptions"): rows["n_adoptions"], t("conc.col.n_vendors"): rows["n_vendors"],
+        t("conc.col.hhi"): rows["hhi"].round(0), t("conc.col.leader"): rows["leader_name_ja"],
+        t("conc.col.leader_share"): rows["leader_share"].map(pct), t("conc.col.single"): rows["single_vendor"],
+    })
+
+
+def tip(row: dict) -> str:
+    return (f"HHI {row['hhi']:,.0f} / {t('an.col.n_adoptions')} {row['n_adoptions']} / "
+            f"{t('conc.col.leader')} {row['leader_name_ja']} ({pct(row['leader_share'])}%)")
+
+
+an = _analytics(str(cat.path), cat.identity, cat)
+st.title(t("conc.title"))
+st.write(escape.markdown_text(t("conc.intro")))
+st.caption(t("an.caveat"))
+
+st.subheader(t("conc.national"))
+national = an.concentration_of("national", with_empty=True).sort_values("n_adoptions", ascending=False, kind="mergesort")
+st.dataframe(concentration_frame(national), hide_index=True, key="conc_national")
+
+codes = list(labels)
+category = st.selectbox(t("conc.category"), codes, index=codes.index("core_systems") if "core_systems" in codes else 0,
+                        format_func=labels.get, key="conc_cat")
+st.subheader(f"{t('conc.by_area')}: {labels[category]}")
+values = an.prefecture_values(category)
+fmap = analytics_map.choropleth_map({c: r["hhi"] for c, r in values.items()},
+                                    tips={c: tip(r) for c, r in values.items()},
+                                    no_data_label=t("conc.no_data"), tiles=settings.get("map_tiles"))
+st.caption(t("conc.map_caption"))
+clicked = st_folium(fmap, key="conc_map", height=520, use_container_width=True,
+                    returned_objects=["last_active_drawing"])
+scope = st.radio(t("conc.scope"), ("prefecture", "region"), horizontal=True, key="conc_scope",
+                 format_func=lambda s: t(f"conc.scope.{s}"))
+rows = an.concentration_of(scope, category)
+if rows.empty:
+    st.info(t("conc.none"))
+else:
+    table = concentration_frame(rows)
+    st.dataframe(table, hide_index=True, key="conc_table")
+    buyer.export_buttons(table, f"{t('conc.title')}: {labels[category]}", {"category": category, "scope": scope},
+                         b, key="conc_export", name="govtech-concentration")
+
+prefs = dict(zip(b.prefectures["pref_code"], b.prefectures["pref_name"]))
+clicked_code = analytics_map.selected_pref_code(clicked)
+if clicked_code and clicked_code != st.session_state.get("conc_clicked"):
+    st.session_state["conc_clicked"] = clicked_code
+    st.session_state["conc_pref"] = clicked_code  # a click on the map selects the prefecture below
+default = max(values, key=lambda c: (values[c]["n_adoptions"], -int(c)), default=list(prefs)[0])
+# No default index once the map has set the value (Streamlit warns about both).
+start = {} if "conc_pref" in st.session_state else {"index": list(prefs).index(default)}
+pref = st.selectbox(t("conc.pick_area"), list(prefs), format_func=prefs.get, key="conc_pref", **start)
+st.subheader(t("conc.area_vendors", area=prefs[pref]))
+vendors = an.area_vendors("prefecture", pref)
+if vendors.empty:
+    st.info(t("conc.area_none"))
+    st.stop()
+st.dataframe(pd.DataFrame({
+    t("an.col.category"): vendors["category"].map(labels), t("an.col.vendor"): vendors["org_name_ja"],
+    t("an.col.n_adoptions"): vendors["n_adoptions"], t("conc.col.share"): vendors["share"].map(pct),
+}), hide_index=True, key="conc_vendors")
+with st.expander(t("conc.sources")):
+    behind = an.adoptions_in_area("prefecture", pref)
+    st.dataframe(pd.DataFrame({
+        t("an.col.category"): behind["category"].map(labels), t("col.adopter"): behind["adopter_name"],
+        t("an.col.vendor"): behind["org_name_ja"], t("col.service"): behind["service_name"],
+        t("col.year"): behind["year"], t("col.source"): [escape.safe_url(u) for u in behind["source_url"]],
+    }), hide_index=True, key="conc_sources", column_config={t("col.source"): st.column_config.LinkColumn()})
