@@ -82,6 +82,10 @@ class Catalog:
     def close(self) -> None:
         self._con.close()
 
+    def statements(self, sql: str) -> list:
+        """DuckDB's own parse of ``sql`` (one Statement per statement, with ``.type``); runs nothing."""
+        return self._con.extract_statements(sql)
+
     def query(self, sql: str, params: list | dict | None = None, *, max_rows: int | None = None,
               time_limit_ms: int | None = None) -> QueryResult:
         """Run one statement under the row cap and time limit (both may only be lowered)."""

@@ -12,6 +12,7 @@ import csv
 import io
 from datetime import datetime, timezone
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
@@ -44,9 +45,10 @@ def _fmt(value) -> str:
 
 
 def _cell_text(value) -> object:
-    if isinstance(value, (list, tuple)):
+    """One cell as a spreadsheet sees it: lists (DuckDB gives numpy arrays) joined, NULL/NA empty."""
+    if isinstance(value, (list, tuple, np.ndarray)):
         return "; ".join(map(str, value))
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
         return ""
     return value
 
