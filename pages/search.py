@@ -42,15 +42,15 @@ counts = result.counts
 
 with st.sidebar:
     st.header(t("facet.header"))
-    st.multiselect(t("facet.categories"), list(labels), key="f_cat",
+    st.multiselect(t("facet.categories"), list(labels), key="f_cat", placeholder=t("common.choose"),
                    format_func=lambda c: f"{labels[c]} ({counts['categories'].get(c, 0)})")
-    st.multiselect(t("facet.regions"), list(REGIONS), key="f_region",
+    st.multiselect(t("facet.regions"), list(REGIONS), key="f_region", placeholder=t("common.choose"),
                    format_func=lambda r: f"{r} ({counts['regions'].get(r, 0)})")
-    st.multiselect(t("facet.prefectures"), pref_names, key="f_pref",
+    st.multiselect(t("facet.prefectures"), pref_names, key="f_pref", placeholder=t("common.choose"),
                    format_func=lambda p: f"{p} ({counts['prefectures'].get(p, 0)})")
-    st.multiselect(t("facet.org_types"), list(ORG_TYPES), key="f_type",
+    st.multiselect(t("facet.org_types"), list(ORG_TYPES), key="f_type", placeholder=t("common.choose"),
                    format_func=lambda o: f"{t('org_type.' + o)} ({counts['org_types'].get(o, 0)})")
-    st.multiselect(t("facet.flags"), list(FLAG_COLUMNS), key="f_flags", help=t("facet.flags_help"),
+    st.multiselect(t("facet.flags"), list(FLAG_COLUMNS), key="f_flags", placeholder=t("common.choose"), help=t("facet.flags_help"),
                    format_func=lambda f: f"{t('flag.' + f)} ({counts['flags'][f]})")
     st.checkbox(f"{t('facet.has_adoptions')} ({counts['has_adoptions']['yes']})", key="f_adopted")
     st.radio(t("facet.location"), ("all", "located", "unlocated"), key="f_loc",

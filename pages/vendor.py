@@ -58,9 +58,23 @@ services = cat.frame("SELECT * FROM v_services WHERE org_id = ? ORDER BY service
 for service in services.to_dict("records"):
     title = service["name_ja"] if isinstance(service["name_ja"], str) else t("vendor.service")
     with st.expander(escape.markdown_text(title), expanded=len(services) == 1):
+        counts = openness.known_counts(pd.DataFrame([service]))
+        unknown = sum(c["unknown"] for c in counts.values())
+        st.caption(t("vendor.profile_known", total=len(counts), known=len(counts) - unknown, unknown=unknown))
         table = openness.profile_table(service, lang)
         table.columns = [t("vendor.profile.item"), t("vendor.profile.value"), t("vendor.profile.why")]
         st.dataframe(table, hide_index=True)
+
+st.subheader(t("vendor.certifications"))
+certs = cat.frame("""SELECT c.certification, c.scope, c.last_verified, s.url FROM certifications c
+                     LEFT JOIN sources s USING (source_id) WHERE c.org_id = ? ORDER BY c.certification""", [org_id])
+if certs.empty:
+    st.caption(t("vendor.no_certifications"))
+else:
+    st.dataframe(pd.DataFrame({
+        t("vendor.certifications"): certs["certification"], t("vendor.profile.value"): certs["scope"],
+        t("col.source"): [escape.safe_url(u) for u in certs["url"]], t("vendor.verified_col"): certs["last_verified"],
+    }), hide_index=True, column_config={t("col.source"): st.column_config.LinkColumn()})
 
 st.subheader(t("vendor.adoptions"))
 adoptions = b.adoptions_of([org_id])

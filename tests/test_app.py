@@ -96,6 +96,10 @@ def test_vendor_page_shows_profile_adoptions_and_sources(catalog_env):
     assert at.title[0].value == "株式会社グラファー"
     profile = at.dataframe[0].value
     assert "不明" in set(profile["内容"])  # unknown shown as unknown, never as "no"
+    # ... and counted as unknown: the caption's count matches the rows shown as 不明.
+    unknown_rows = int((profile["内容"] == "不明").sum())
+    assert any(f"不明 {unknown_rows} 項目" in c.value for c in at.caption)
+    assert any("認証・登録" in h.value for h in at.subheader)
     assert any("北九州市" in set(df.value.iloc[:, 0]) for df in at.dataframe[1:])
     assert any("graffer.jp" in t.value for t in at.text)
 
