@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 
 from govmap import analytics, analytics_map, escape, mapview, settings
 from govmap.normalize import boundary
-from ui import buyer, context, state
+from ui import buyer, context
 
 cat = context.require_catalog()
 b = buyer.browser(cat)
@@ -17,10 +17,6 @@ lang = context.lang()
 labels = b.category_labels(lang)
 MAP_LIMIT = 100
 
-
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _analytics(path: str, identity: tuple, _cat) -> analytics.Analytics:
-    return analytics.Analytics(_cat, buyer.browser(_cat))
 
 
 def url_value(name: str, allowed) -> str | None:
@@ -36,7 +32,7 @@ def km(value: float) -> str:
     return t("common.unknown") if pd.isna(value) else f"{value:,.0f}"
 
 
-an = _analytics(str(cat.path), cat.identity, cat)
+an = buyer.analytics(cat)
 st.title(t("alt.title"))
 st.write(escape.markdown_text(t("alt.intro")))
 codes = list(an.municipalities["code"])
@@ -119,14 +115,7 @@ st.dataframe(table.head(shown), hide_index=True, key="alt_results", column_confi
 
 ids = list(result["org_id"].head(shown))
 selected = mapview.selected_org_id(clicked) if clicked else None
-pick = st.selectbox(t("search.pick"), ids, index=ids.index(selected) if selected in ids else 0,
-                    format_func=lambda i: names[i], key="alt_pick")
-left, right = st.columns(2)
-if left.button(t("search.open"), key="alt_open"):
-    st.switch_page("pages/vendor.py", query_params={"org": pick, **({"lang": lang} if lang != "ja" else {})})
-if right.button(t("search.add"), key="alt_add"):
-    state.add_to_shortlist(pick, set(b.row_of))
-    st.success(t("search.added", name=escape.markdown_text(names[pick])))
+buyer.pick_and_act(ids, names, selected, b, key="alt")
 buyer.export_buttons(table, f"{t('alt.title')}: {names[vendor]}",
                      {"municipality": an.municipality_label(muni), "vendor": vendor, "category": category,
                       "radius_km": radius}, b, key="alt_export", name="govtech-alternatives")

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from govmap import analytics, analytics_map, escape, settings
+from govmap import analytics_map, escape, settings
 from ui import buyer, context
 
 cat = context.require_catalog()
@@ -15,10 +15,6 @@ t = context.t
 lang = context.lang()
 labels = b.category_labels(lang)
 
-
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _analytics(path: str, identity: tuple, _cat) -> analytics.Analytics:
-    return analytics.Analytics(_cat, buyer.browser(_cat))
 
 
 def pct(value) -> float | None:
@@ -39,7 +35,7 @@ def tip(row: dict) -> str:
             f"{t('conc.col.leader')} {row['leader_name_ja']} ({pct(row['leader_share'])}%)")
 
 
-an = _analytics(str(cat.path), cat.identity, cat)
+an = buyer.analytics(cat)
 st.title(t("conc.title"))
 st.write(escape.markdown_text(t("conc.intro")))
 st.caption(t("an.caveat"))

@@ -17,10 +17,6 @@ lang = context.lang()
 labels = b.category_labels(lang)
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _analytics(path: str, identity: tuple, _cat) -> analytics.Analytics:
-    return analytics.Analytics(_cat, buyer.browser(_cat))
-
 
 def km(value: float) -> str:
     return t("common.unknown") if pd.isna(value) else f"{value:,.0f}"
@@ -45,7 +41,7 @@ def details(rows: pd.DataFrame, key: str, extra: dict | None = None) -> None:
     st.dataframe(frame, hide_index=True, key=key, column_config={t("col.source"): st.column_config.LinkColumn()})
 
 
-an = _analytics(str(cat.path), cat.identity, cat)
+an = buyer.analytics(cat)
 st.title(t("near.title"))
 st.write(escape.markdown_text(t("near.intro")))
 codes = list(an.municipalities["code"])

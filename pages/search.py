@@ -92,13 +92,6 @@ ids = list(orgs["org_id"].head(shown))
 if selected in b.row_of and selected not in ids:
     ids.insert(0, selected)
 names = {i: b.org(i)["name_ja"] for i in ids}
-pick = st.selectbox(t("search.pick"), ids, index=ids.index(selected) if selected in ids else 0,
-                    format_func=lambda i: names[i], key="pick")
-left, right = st.columns(2)
-if left.button(t("search.open"), key="open_vendor"):
-    st.switch_page("pages/vendor.py", query_params={"org": pick, **({"lang": lang} if lang != "ja" else {})})
-if right.button(t("search.add"), key="add_shortlist"):
-    state.add_to_shortlist(pick, set(b.row_of))
-    st.success(t("search.added", name=escape.markdown_text(names[pick])))
+buyer.pick_and_act(ids, names, selected, b, key="search")
 
 buyer.export_buttons(table, query, filters.as_dict(), b, key="export_results", name="govtech-search")

@@ -107,7 +107,7 @@ def test_vendor_page_shows_profile_adoptions_and_sources(catalog_env):
 def test_shortlist_export_is_stamped_bom_and_neutralised(catalog_env):
     at = page("search.py").run()
     at.text_input(key="q").input("グラファー").run()
-    at.button(key="add_shortlist").click().run()
+    at.button(key="search_add").click().run()
     assert not at.exception
     shortlist = page("shortlist.py")
     shortlist.session_state["shortlist"] = at.session_state["shortlist"]

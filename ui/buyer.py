@@ -21,6 +21,31 @@ def browser(cat: Catalog) -> Browser:
     return _browser(str(cat.path), cat.identity, cat)
 
 
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _analytics(path: str, identity: tuple, _catalog: Catalog):
+    from govmap.analytics import Analytics
+    return Analytics(_catalog, browser(_catalog))
+
+
+def analytics(cat: Catalog):
+    """One govmap.analytics.Analytics per catalog build, shared by the analysis pages."""
+    return _analytics(str(cat.path), cat.identity, cat)
+
+
+def pick_and_act(ids: list[str], names: dict[str, str], selected: str | None, b: Browser, key: str) -> None:
+    """Choose one listed organisation (the one clicked on the map first), then open it or shortlist it."""
+    from ui import state
+    lang = context.lang()
+    pick = st.selectbox(context.t("search.pick"), ids, index=ids.index(selected) if selected in ids else 0,
+                        format_func=lambda i: names[i], key=f"{key}_pick")
+    left, right = st.columns(2)
+    if left.button(context.t("search.open"), key=f"{key}_open"):
+        st.switch_page("pages/vendor.py", query_params={"org": pick, **({"lang": lang} if lang != "ja" else {})})
+    if right.button(context.t("search.add"), key=f"{key}_add"):
+        state.add_to_shortlist(pick, set(b.row_of))
+        st.success(context.t("search.added", name=escape.markdown_text(names[pick])))
+
+
 def hq_label(row) -> str:
     parts = [p for p in (row.get("hq_pref_name"), row.get("hq_municipality_name")) if isinstance(p, str)]
     return "".join(parts) if parts else context.t("common.unknown")
