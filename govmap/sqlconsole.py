@@ -99,6 +99,15 @@ def run(catalog: Catalog, sql: object, *, max_rows: int | None = None,
     return catalog.query(text, max_rows=max_rows, time_limit_ms=time_limit_ms)
 
 
+COLUMNS_SQL = """SELECT c.column_name AS "column", c.data_type AS "type", c.comment AS "meaning"
+                 FROM duckdb_columns() c WHERE c.schema_name = 'main' AND c.table_name = ? ORDER BY c.column_index"""
+RELATIONS_SQL = """SELECT name, comment FROM (
+                       SELECT table_name AS name, comment FROM duckdb_tables() WHERE schema_name = 'main'
+                       UNION ALL
+                       SELECT view_name, comment FROM duckdb_views() WHERE schema_name = 'main' AND NOT internal)
+                   ORDER BY starts_with(name, 'v_') DESC, name"""
+
+
 def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
 
@@ -142,6 +151,8 @@ MESSAGES = {
     "sql.bulk.pick": {"ja": "テーブル・ビュー", "en": "Table or view"},
     "sql.bulk.help": {"ja": "コマンドラインでは `python -m etl export --format parquet --out DIR` で全件を書き出せます。",
                       "en": "From the command line: `python -m etl export --format parquet --out DIR` writes every table and view."},
+    "sql.schema": {"ja": "ビューと列(説明付き)", "en": "Views and columns (with descriptions)"},
+    "sql.schema.pick": {"ja": "ビュー・テーブル", "en": "View or table"},
     "sql.licence": {"ja": "カタログのデータは CC BY 4.0 のオープンデータです(各行の出典URL、GeoNames を表示してください)。",
                     "en": "Catalog data is open data under CC BY 4.0 (attribute the sources each row cites, and GeoNames)."},
 }

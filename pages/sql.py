@@ -17,6 +17,14 @@ st.write(escape.markdown_text(t("sql.intro")))
 st.caption(t("sql.limits", seconds=settings.get("sql_time_limit_ms") / 1000, rows=f"{settings.get('max_returned_rows'):,}",
              memory=settings.get("sql_memory_limit")))
 
+with st.expander(t("sql.schema")):
+    relations = cat.frame(sqlconsole.RELATIONS_SQL)
+    comments = dict(zip(relations["name"], relations["comment"]))
+    chosen = st.selectbox(t("sql.schema.pick"), list(relations["name"]), key="sql_schema_pick")
+    if chosen:
+        st.caption(escape.markdown_text(comments.get(chosen) or ""))
+        st.dataframe(cat.frame(sqlconsole.COLUMNS_SQL, [chosen]), hide_index=True, key="sql_schema_columns")
+
 if "sql_text" not in st.session_state:
     st.session_state["sql_text"] = EXAMPLES[0].sql if EXAMPLES else "SELECT * FROM v_organisations LIMIT 20"
 

@@ -275,3 +275,12 @@ def test_bulk_parquet_export_keeps_types(built_catalog, tmp_path):
     assert len(orgs) == 117 and "online_forms" in list(orgs.set_index("org_id").loc["graffer", "categories"])
     assert (tmp_path / "README.txt").exists() and len(list(tmp_path.glob("*.parquet"))) >= 19
     assert not list(tmp_path.glob(".*tmp*"))
+
+
+def test_page_describes_every_view_and_column(catalog_env):
+    at = sql_page()
+    options = at.selectbox(key="sql_schema_pick").options
+    assert options[0].startswith("v_") and "v_organisations" in options and "organisations" in options
+    at.selectbox(key="sql_schema_pick").set_value("v_concentration").run()
+    columns = at.dataframe[0].value
+    assert "hhi" in set(columns["column"]) and columns["meaning"].notna().all()
