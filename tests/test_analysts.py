@@ -195,7 +195,7 @@ def test_page_runs_an_example_and_offers_bom_csv_and_parquet(catalog_env):
     assert at.text_area(key="sql_text").value == EXAMPLES[1].sql
     at.button(key="sql_run").click().run()
     assert not at.exception and not at.error
-    table = at.dataframe[0].value
+    table = at.dataframe[-1].value
     assert len(table) == len(sqlconsole.run(Catalog(catalog_env), EXAMPLES[1].sql).frame)
 
 
@@ -205,7 +205,7 @@ def test_page_refuses_hostile_sql_with_a_message_and_stays_usable(catalog_env):
     assert not at.exception
     assert "DROP" in at.error[0].value
     at = run_sql(at, "SELECT count(*) AS n FROM v_organisations")
-    assert not at.error and at.dataframe[0].value["n"][0] == 117
+    assert not at.error and at.dataframe[-1].value["n"][0] == 117
 
 
 def test_page_reports_timeouts_and_truncation(catalog_env, fast_limits):
@@ -214,7 +214,7 @@ def test_page_reports_timeouts_and_truncation(catalog_env, fast_limits):
     assert not at.exception and "500" in at.error[0].value
     at = run_sql(at, "SELECT range FROM range(1000)")
     assert not at.error and any("100" in w.value for w in at.warning)
-    assert len(at.dataframe[0].value) == 100
+    assert len(at.dataframe[-1].value) == 100
 
 
 def test_page_in_english(catalog_env):
