@@ -1,0 +1,111 @@
+"""The real app (`streamlit run app.py` on the shipped catalog) in headless Chromium: what a buyer
+does first — open the map page, search, switch to English — works offline and stays on origin.
+
+AppTest cannot drive the sidebar language switch of a multipage app (it reruns the page file alone,
+see tests/test_app.py), so the switch is checked here, in a browser, as a user would use it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from test_map_browser import _free_port, _wait_healthy
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+SCREENSHOT = ROOT / "test-output" / "app-en.png"
+
+
+@pytest.fixture(scope="module")
+def real_app(built_catalog, tmp_path_factory):
+    port, log = _free_port(), tmp_path_factory.mktemp("real_app") / "streamlit.log"
+    env = {**os.environ, "GOVMAP_CATALOG_PATH": str(built_catalog), "GOVMAP_MAP_TILES": "none",
+           "GOVMAP_STORE_PATH": str(log.parent / "store.sqlite")}
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
+               "--server.port", str(port), "--server.headless", "true", "--server.fileWatcherType", "none",
+               "--browser.gatherUsageStats", "false"]
+    with log.open("w") as out:
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(base, proc, log)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_search_and_language_switch_in_a_real_browser(chromium_browser, real_app):
+    context = chromium_browser.new_context(viewport={"width": 1280, "height": 1000}, locale="ja-JP")
+    requests: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(real_app, wait_until="domcontentloaded")
+        page.get_by_role("heading", name="地図で探す").wait_for(timeout=30_000)
+        page.wait_for_selector("text=117 件の組織", timeout=30_000)
+
+        box = page.get_by_label("検索(会社名・サービス・カテゴリ・地名。かな・ローマ字・英語も可)")
+        box.fill("グラファー")
+        box.press("Enter")
+        caption = page.get_by_text("件の組織(全 117 件中)").first
+        page.wait_for_function("() => !document.body.innerText.includes('117 件の組織(全 117 件中)')", timeout=30_000)
+        assert 1 <= int(caption.inner_text().split()[0]) < 117
+        assert "q=" in page.url
+
+        page.get_by_role("radiogroup", name="言語 / Language").get_by_text("English", exact=True).click()
+        page.get_by_role("heading", name="Map and search").wait_for(timeout=30_000)
+        assert "lang=en" in page.url
+        assert page.get_by_text("Filters").first.is_visible()
+        SCREENSHOT.parent.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+        page.get_by_role("radiogroup", name="言語 / Language").get_by_text("日本語", exact=True).click()
+        page.get_by_role("heading", name="地図で探す").wait_for(timeout=30_000)
+        assert "lang=en" not in page.url
+    finally:
+        context.close()
+    origin = urlsplit(real_app).netloc
+    off_origin = [u for u in requests if urlsplit(u).scheme in ("http", "https", "ws", "wss")
+                  and urlsplit(u).netloc != origin]
+    assert not off_origin, off_origin
+    assert not errors, errors
+
+
+def test_every_page_renders_without_leaving_the_origin(chromium_browser, real_app):
+    from ui.pages import PAGES
+    context = chromium_browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
+    requests: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    shown = []
+    try:
+        for _, filename, url_path, *_ in PAGES:
+            if not (ROOT / "pages" / filename).exists():
+                continue
+            page.goto(f"{real_app}/{url_path}", wait_until="domcontentloaded")
+            page.locator("h1").first.wait_for(timeout=30_000)
+            page.wait_for_timeout(1500)  # let maps and components load their assets
+            assert not page.get_by_text("Traceback").count(), url_path
+            shown.append(url_path)
+    finally:
+        context.close()
+    assert {"search", "vendor", "alternatives", "concentration", "nearby", "sql"} <= set(shown)
+    origin = urlsplit(real_app).netloc
+    off_origin = sorted({u for u in requests if urlsplit(u).scheme in ("http", "https", "ws", "wss")
+                         and urlsplit(u).netloc != origin})
+    assert not off_origin, off_origin
+    assert not errors, errors
