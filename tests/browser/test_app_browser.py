@@ -68,6 +68,8 @@ def test_search_and_language_switch_in_a_real_browser(chromium_browser, real_app
         page.get_by_role("heading", name="Map and search").wait_for(timeout=30_000)
         assert "lang=en" in page.url
         assert page.get_by_text("Filters").first.is_visible()
+        page.get_by_text("organisations (of 117)").first.wait_for(timeout=30_000)
+        page.wait_for_timeout(3000)  # the table and map finish redrawing after the rerun
         SCREENSHOT.parent.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOT), full_page=True)
 
