@@ -3,28 +3,41 @@ URL query-string state and the footer.  Domain logic stays in govmap/ (no stream
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 
 from govmap import escape, i18n, settings
 from govmap.catalog import Catalog, CatalogMissing, file_identity
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _open_catalog(path: str, identity: tuple) -> Catalog:
-    # identity is part of the cache key: a swapped-in build (new inode) opens a new connection.
-    return Catalog(path)
+_open: dict[str, Catalog] = {}
+_open_lock = threading.Lock()
 
 
 def catalog() -> Catalog | None:
-    """The current catalog, reopened when a new build has been swapped in; None if missing."""
+    """The current catalog, reopened when a new build has been swapped in; None if missing.
+
+    The old connection is closed *before* the new one is opened: DuckDB keeps one database
+    instance per file path in a process, and while any connection to it is open, connecting to
+    the same path again returns that instance, i.e. the replaced file (so a published build
+    would never be seen without a restart)."""
     path = settings.path("catalog_path")
     identity = file_identity(path)
     if identity is None:
         return None
-    try:
-        return _open_catalog(str(path), identity)
-    except CatalogMissing:
-        return None
+    with _open_lock:
+        current = _open.get(str(path))
+        if current is not None and current.identity == identity:
+            return current
+        if current is not None:
+            current.close()
+            del _open[str(path)]
+        try:
+            _open[str(path)] = Catalog(path)
+        except CatalogMissing:
+            return None
+        return _open[str(path)]
 
 
 def lang() -> str:
