@@ -37,6 +37,7 @@ class Inputs:
     gaz: Gazetteer
     files: list[Path] = field(default_factory=list)
     services: pd.DataFrame | None = None  # services with profiles (approved submissions)
+    meta: dict[str, str] = field(default_factory=dict)  # extra catalog_meta facts (submissions digest)
 
 
 def read_inputs(seed_dir: Path | None = None, gazetteer_dir: Path | None = None,
@@ -46,18 +47,20 @@ def read_inputs(seed_dir: Path | None = None, gazetteer_dir: Path | None = None,
     gazetteer_dir = Path(gazetteer_dir or settings.path("gazetteer_dir"))
     vendors, adoptions = extract.read_seed(seed_dir)
     services = None
+    meta: dict[str, str] = {}
     files = [seed_dir / "vendors.csv", seed_dir / "adoptions.csv", TAXONOMY,
              *sorted(gazetteer_dir.glob("*.parquet"))]
     store_path = Path(store_path or settings.path("store_path"))
     if with_submissions and store_path.exists():
-        from etl.submissions import approved_rows  # the store is optional: none on a fresh machine
-        sub_vendors, sub_adoptions, services = approved_rows(store_path)
-        vendors = pd.concat([vendors, sub_vendors], ignore_index=True).fillna("")
-        adoptions = pd.concat([adoptions, sub_adoptions], ignore_index=True).fillna("")
-        files.append(store_path)
+        from etl.submissions import approved_rows, digest, merge_approved  # no store on a fresh machine
+        rows = approved_rows(store_path)
+        vendors, adoptions, services = merge_approved(vendors, adoptions, *rows)
+        # A digest of what is published, not of the file: reading a live SQLite file in a process
+        # that holds connections to it drops their locks (sqlite.org/howtocorrupt.html 2.2).
+        meta["submissions_sha256"] = digest(rows)
     tables = extract.read_gazetteer(gazetteer_dir)
     gaz = Gazetteer(tables["municipalities"], tables["prefectures"], tables["postal_codes"])
-    return Inputs(vendors, adoptions, extract.read_categories(TAXONOMY), tables, gaz, files, services)
+    return Inputs(vendors, adoptions, extract.read_categories(TAXONOMY), tables, gaz, files, services, meta)
 
 
 def check(inputs: Inputs) -> list[Problem]:
@@ -116,7 +119,7 @@ def build(out: Path | None = None, *, keep_going: bool = False, inputs: Inputs |
         _drop_bad_rows(inputs, problems)
     tables = tables_from(inputs)
     steps.update(1)
-    info = {"synthetic": "false", "inputs_sha256": extract.inputs_sha256(inputs.files), **(meta or {})}
+    info = {"synthetic": "false", "inputs_sha256": extract.inputs_sha256(inputs.files), **inputs.meta, **(meta or {})}
     load.write_catalog(out, tables, info, progress=lambda name: steps.update(1))
     steps.update(1)
     steps.close()

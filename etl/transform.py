@@ -60,9 +60,10 @@ def organisations(vendors: pd.DataFrame, gaz: Gazetteer, origin: str = "seed") -
 
 def services(vendors: pd.DataFrame, given: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Services per organisation.  ``given`` (approved submissions) lists services with their
-    profile and a ``categories`` list; every other organisation gets one service from its
-    offerings (the seed lists offerings, not separate products, and no exit / lock-in profile,
-    so every profile column stays NULL = unknown)."""
+    profile and a ``categories`` list; every organisation that is not itself a submission also
+    gets one service ``<org_id>:1`` from its offerings (the seed lists offerings, not separate
+    products, and no exit / lock-in profile, so every profile column stays NULL = unknown); a seed
+    organisation updated by a submission keeps it (etl/submissions.py)."""
     rows, cats = [], []
     has_given = set() if given is None or given.empty else set(given["org_id"])
     if has_given:
@@ -70,7 +71,7 @@ def services(vendors: pd.DataFrame, given: pd.DataFrame | None = None) -> tuple[
             rows.append({k: v for k, v in s.items() if k != "categories"})
             cats.extend({"service_id": s["service_id"], "category": c} for c in dict.fromkeys(s["categories"]))
     for v in vendors.to_dict("records"):
-        if v["vendor_key"] in has_given:
+        if v["vendor_key"] in has_given and v.get("origin") == "submission":
             continue
         service_id = f"{v['vendor_key']}:1"
         row = {"service_id": service_id, "org_id": v["vendor_key"], "name_ja": None, "name_en": None,
