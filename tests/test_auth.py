@@ -1,0 +1,119 @@
+"""Reviewer authentication: scrypt hashes, which login the secrets configure, lockout after repeated
+failures (state in the real SQLite store), authorization re-checked on every call, the hash CLI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from govmap import auth
+from govmap.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="module")
+def alice_hash() -> str:
+    return auth.hash_password(PASSWORD)
+
+
+@pytest.fixture
+def store(tmp_path) -> Store:
+    return Store(tmp_path / "store.sqlite")
+
+
+def local(alice_hash) -> auth.ReviewConfig:
+    return auth.review_config({"reviewers": {"Alice": alice_hash}})
+
+
+def test_scrypt_hashes_are_salted_and_verify_only_the_right_password(alice_hash):
+    assert alice_hash.startswith("scrypt$32768$8$1$")
+    assert auth.hash_password(PASSWORD) != alice_hash  # a new salt every time
+    assert auth.verify_password(PASSWORD, alice_hash)
+    assert not auth.verify_password(PASSWORD + "x", alice_hash)
+    for broken in ("", "plain", "scrypt$3$8$1$AAAA$AAAA", "bcrypt$x", alice_hash.replace("scrypt", "md5")):
+        assert not auth.verify_password(PASSWORD, broken)
+
+
+def test_the_secrets_decide_the_login_and_no_configuration_means_disabled(alice_hash):
+    assert auth.review_config({}).mode == "disabled"
+    assert local(alice_hash).mode == "local" and set(local(alice_hash).accounts) == {"alice"}
+    oidc = {"redirect_uri": "https://map.example/oauth2callback", "cookie_secret": "s" * 32, "client_id": "id",
+            "client_secret": "x", "server_metadata_url": "https://idp.example/.well-known/openid-configuration"}
+    assert auth.review_config({"auth": oidc, "review": {"oidc_reviewers": ["Alice@City.example"]}}).mode == "oidc"
+    nobody = auth.review_config({"auth": oidc})
+    assert nobody.mode == "disabled" and "oidc_reviewers" in nobody.problems[0]  # logging in is not permission
+    bad = auth.review_config({"reviewers": {"bob": "hunter2"}})
+    assert bad.mode == "disabled" and "bob" in bad.problems[0]  # a plain password is never accepted
+
+
+def test_repeated_failures_lock_the_account_even_for_the_right_password(store, alice_hash, monkeypatch):
+    monkeypatch.setenv("GOVMAP_REVIEWER_LOCKOUT_FAILURES", "3")
+    monkeypatch.setenv("GOVMAP_REVIEWER_LOCKOUT_SECONDS", "600")
+    config = local(alice_hash)
+    assert auth.local_login(store, config, "alice", PASSWORD).id == "local:alice"
+    for _ in range(2):
+        with pytest.raises(auth.LoginRefused) as info:
+            auth.local_login(store, config, "ALICE", "guess", now=1000.0)
+        assert info.value.reason == "invalid"
+    with pytest.raises(auth.LoginRefused) as info:
+        auth.local_login(store, config, "alice", "guess", now=1001.0)
+    assert info.value.reason == "locked" and info.value.retry_after == 600
+    with pytest.raises(auth.LoginRefused) as info:
+        auth.local_login(store, config, "alice", PASSWORD, now=1100.0)
+    assert info.value.reason == "locked"
+    # A restart does not unlock it (the state is in the store), the lockout's end does.
+    assert Store(store.path).locked_for("local:alice", now=1100.0) > 0
+    assert auth.local_login(store, config, "alice", PASSWORD, now=1602.0).label == "alice"
+
+
+def test_an_unknown_name_fails_and_locks_the_same_way(store, alice_hash, monkeypatch):
+    monkeypatch.setenv("GOVMAP_REVIEWER_LOCKOUT_FAILURES", "2")
+    config = local(alice_hash)
+    with pytest.raises(auth.LoginRefused) as first:
+        auth.local_login(store, config, "mallory", PASSWORD)
+    with pytest.raises(auth.LoginRefused) as second:
+        auth.local_login(store, config, "mallory", PASSWORD)
+    assert (first.value.reason, second.value.reason) == ("invalid", "locked")
+
+
+def test_authorization_is_rechecked_on_every_call(store, alice_hash, monkeypatch):
+    monkeypatch.setenv("GOVMAP_REVIEWER_SESSION_SECONDS", "3600")
+    config = local(alice_hash)
+    actor = auth.local_login(store, config, "alice", PASSWORD)
+    session = auth.session_for(actor, config, now=1000.0)
+    assert "scrypt" not in str(session) and PASSWORD not in str(session)
+    assert auth.authorized(config, session, {}, now=1001.0) == actor
+    assert auth.authorized(config, session, {}, now=1000.0 + 3600) is None  # expired
+    assert auth.authorized(auth.review_config({}), session, {}, now=1001.0) is None  # reviewers removed
+    rehashed = auth.review_config({"reviewers": {"alice": auth.hash_password("a new password 123")}})
+    assert auth.authorized(rehashed, session, {}, now=1001.0) is None  # password changed
+    assert auth.authorized(config, {**session, "actor": "local:bob"}, {}, now=1001.0) is None
+
+
+def test_oidc_needs_a_listed_verified_address(alice_hash):
+    oidc = {"redirect_uri": "https://m.example/oauth2callback", "cookie_secret": "s" * 32,
+            "google": {"client_id": "id", "client_secret": "x", "server_metadata_url": "https://idp.example/x"}}
+    config = auth.review_config({"auth": oidc, "review": {"oidc_reviewers": ["alice@city.example"]}})
+    assert config.oidc_provider == "google"
+    user = {"is_logged_in": True, "email": "Alice@city.example", "sub": "1234", "iss": "https://idp.example"}
+    actor = auth.authorized(config, None, user)
+    assert actor.id == "oidc:https://idp.example#1234" and actor.label == "alice@city.example"
+    assert auth.authorized(config, None, {**user, "email": "eve@city.example"}) is None
+    assert auth.authorized(config, None, {**user, "email_verified": False}) is None
+    assert auth.authorized(config, None, {**user, "is_logged_in": False}) is None
+
+
+def test_the_hash_command_prints_a_line_for_secrets_toml():
+    out = subprocess.run([sys.executable, "-m", "govmap.auth", "hash", "--user", "alice", "--stdin"], cwd=ROOT,
+                         input=PASSWORD + "\n", capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    line = [x for x in out.stdout.splitlines() if x.startswith("alice = ")][0]
+    assert auth.verify_password(PASSWORD, line.split('"')[1])
+    short = subprocess.run([sys.executable, "-m", "govmap.auth", "hash", "--user", "alice", "--stdin"], cwd=ROOT,
+                           input="short\n", capture_output=True, text=True, timeout=60)
+    assert short.returncode == 2
