@@ -67,7 +67,7 @@ def synth_vendors(n: int, munis: pd.DataFrame, postal: pd.DataFrame, codes: list
             "notes": "SYNTHETIC organisation for benchmarks; not a real company.",
             "sources": "https://example.jp/synthetic", "origin": "synthetic", "_file": "synthetic", "_row": i + 2,
         })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, dtype=object)  # plain objects: the build iterates rows, and that is slow on Arrow strings
 
 
 def synth_services(vendors: pd.DataFrame, codes: list[str], seed: int) -> pd.DataFrame:
@@ -75,7 +75,9 @@ def synth_services(vendors: pd.DataFrame, codes: list[str], seed: int) -> pd.Dat
     rows = []
     for v in vendors.itertuples():
         cats = v.categories.split(";")
-        for j in range(rng.randint(1, 8)):
+        # Service 1 is the one the transform makes from the vendor's offerings (profile unknown,
+        # like a seed row); services 2..k are generated here with partly known profiles.
+        for j in range(1, rng.randint(1, 8)):
             row = {"service_id": f"{v.vendor_key}:{j + 1}", "org_id": v.vendor_key, "name_ja": f"サービス{j + 1}",
                    "name_en": None, "offerings_ja": [], "offerings_en": [], "description": None, "last_verified": None,
                    "categories": [rng.choice(cats)] + ([rng.choice(codes)] if rng.random() < 0.3 else [])}
@@ -92,13 +94,13 @@ def synth_adoptions(vendors: pd.DataFrame, munis: pd.DataFrame, seed: int) -> pd
     who = nrng.integers(0, len(vendors), size=n)
     where = munis.iloc[nrng.choice(len(munis), size=n, p=_weights(munis))]
     rows = []
+    keys, categories = vendors["vendor_key"].tolist(), [c.split(";") for c in vendors["categories"].tolist()]
     for k, (vi, m) in enumerate(zip(who.tolist(), where.itertuples())):
-        v = vendors.iloc[vi]
-        rows.append({"vendor_key": v["vendor_key"], "adopter_name_ja": m.name_ja, "adopter_prefecture": m.pref_name,
-                     "category": rng.choice(v["categories"].split(";")), "service_name": "synthetic service",
+        rows.append({"vendor_key": keys[vi], "adopter_name_ja": m.name_ja, "adopter_prefecture": m.pref_name,
+                     "category": rng.choice(categories[vi]), "service_name": "synthetic service",
                      "year": str(rng.randint(2005, 2026)) if rng.random() < 0.7 else "",
                      "source_url": "https://example.jp/synthetic", "origin": "synthetic", "_file": "synthetic", "_row": k + 2})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, dtype=object)
 
 
 def synth_inputs(n: int, seed: int = 42) -> build_mod.Inputs:

@@ -46,7 +46,9 @@ class Gazetteer:
         self.prefectures = {r["pref_code"]: r for r in prefectures.to_dict("records")}
         self._adopter_cache: dict[tuple[str, str], Location] = {}
         self._pref_by_key = {place_key(n): c for c, n in zip(prefectures.pref_code, prefectures.pref_name)}
-        self._postal = postal.groupby("postal_code")["code"].apply(list).to_dict()
+        self._postal: dict[str, list[str]] = {}
+        for postal_code, code in zip(postal["postal_code"].tolist(), postal["code"].tolist()):
+            self._postal.setdefault(postal_code, []).append(code)
         self._by_pref = self._name_index(municipalities)
 
     @classmethod

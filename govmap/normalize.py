@@ -10,6 +10,7 @@ removal, and a romaji key.  Every function is total (never raises) and idempoten
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -39,6 +40,18 @@ _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2
                       r"\u2060-\u2064\u2066-\u2069\ufeff]")
 # Small/variant kana that official names spell either way (龍ケ崎 / 龍ヶ崎).
 _KANA_VARIANTS = str.maketrans({"ヶ": "ケ", "ヵ": "カ", "ゖ": "け", "ゕ": "か"})
+
+
+def _memo(func):
+    """Remember results for string arguments: a build asks for the same name's key several times
+    (validation, duplicates, transform, search keys), and each key costs a few fixpoint passes."""
+    cached = functools.lru_cache(maxsize=1 << 18)(func)
+
+    @functools.wraps(func)
+    def wrapper(value):
+        return cached(value) if type(value) is str else func(value)
+    wrapper.cache_clear = cached.cache_clear
+    return wrapper
 
 
 def _fixpoint(func, text: str, limit: int = 4) -> str:
@@ -92,6 +105,7 @@ def _strip_legal_once(text: str) -> str:
     return _SPACES.sub(" ", text).strip(" ,")
 
 
+@_memo
 def legal_form(value: object) -> str | None:
     """The Japanese legal form named in an organisation name, if any (for display and facets)."""
     text = fold(value)
@@ -107,17 +121,20 @@ def legal_form(value: object) -> str | None:
     return None
 
 
+@_memo
 def name_key(value: object) -> str:
     """Comparison key of an organisation name: folded, legal form removed, punctuation removed."""
     # Removing punctuation can join fragments into a new legal form (株式 会社), hence the fixpoint.
     return _fixpoint(lambda text: _NOT_WORD.sub("", strip_legal_form(text)), boundary(value))
 
 
+@_memo
 def text_key(value: object) -> str:
     """Key for substring search in free text (offerings, descriptions): folded, no punctuation."""
     return _NOT_WORD.sub("", fold(value))
 
 
+@_memo
 def romaji_key(value: object) -> str:
     """Romaji of the kana in a (folded) text, ASCII letters/digits only; kanji are dropped."""
     text = strip_legal_form(value)
