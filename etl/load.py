@@ -57,12 +57,25 @@ def _write(path: Path, tables: dict[str, pd.DataFrame], meta: dict[str, str], pr
             con.execute(view_file.read_text(encoding="utf-8"))
         for view_sql in tables.get("_extra_views", []):
             con.execute(view_sql)
+        meta = {**meta, "search_keys_version": _write_search_keys(con)}
         meta = {"schema_version": SCHEMA_VERSION,
                 "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), **meta}
         con.executemany("INSERT INTO catalog_meta VALUES (?, ?)", [(k, str(v)) for k, v in meta.items()])
         con.execute("CHECKPOINT")
     finally:
         con.close()
+
+
+def _write_search_keys(con: duckdb.DuckDBPyConnection) -> str:
+    """Fill org_search_keys from v_organisations, the same rows the app indexes; returns the keys' version."""
+    from govmap.catalog import arrow_to_pandas
+    from govmap.search import KEYS_VERSION, index_keys
+    orgs = arrow_to_pandas(con.execute("""SELECT org_id, name_ja, name_en, name_kana, offerings_ja, offerings_en,
+                                                 description FROM v_organisations ORDER BY org_id""").to_arrow_table())
+    keys = index_keys(orgs)
+    if len(keys):
+        _insert(con, "org_search_keys", keys)
+    return KEYS_VERSION
 
 
 def _insert(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:

@@ -144,3 +144,9 @@ COMMENT ON COLUMN adoptions.lon IS 'Longitude of the adopter''s point.';
 COMMENT ON COLUMN adoptions.geo_precision IS 'municipality, prefecture (placed at the prefectural office) or national (placed at 千代田区).';
 COMMENT ON COLUMN adoptions.source_id IS 'The supporting source.';
 COMMENT ON COLUMN adoptions.origin IS 'seed, submission or synthetic.';
+
+CREATE TABLE org_search_keys (org_id VARCHAR PRIMARY KEY, name_keys VARCHAR[] NOT NULL, text_key VARCHAR NOT NULL);
+COMMENT ON TABLE org_search_keys IS 'Search keys of each organisation, computed once per build so the app need not normalise every name at start-up (govmap/search.py index_keys; catalog_meta.search_keys_version names their version).';
+COMMENT ON COLUMN org_search_keys.org_id IS 'The organisation.';
+COMMENT ON COLUMN org_search_keys.name_keys IS 'Normalised name keys: Japanese, English and romaji names, and the kana reading''s, deduplicated.';
+COMMENT ON COLUMN org_search_keys.text_key IS 'Normalised offerings and description, for substring search.';

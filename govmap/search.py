@@ -9,12 +9,19 @@ Order of work, cheapest first (FIELD-NOTES "Search in Japanese"):
 5. rapidfuzz typo tolerance on names (``process.extract`` over a plain list).
 The whole query is tried as one phrase first; if nothing matches, its words must all match
 (AND), and failing that any word (OR).  Every hit carries the reasons it matched.
+
+Scale (docs/benchmarks.md): the per-organisation keys are computed once by the ETL
+(``index_keys``, table ``org_search_keys``) so the app does not normalise 100,000 names at start-up;
+matching works on whole numpy arrays (no Python loop per matching row); the fuzzy pass only
+looks at name keys whose length can reach the cutoff; and the reasons of a row are put together
+only when that row is shown (``Matches.reasons``).
 """
 
 from __future__ import annotations
 
 import csv
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,20 +34,11 @@ from govmap.normalize import boundary, fold, name_key, romaji_key, text_key
 
 SYNONYMS = settings.ROOT / "data" / "taxonomy" / "synonyms.csv"
 SEP = "\x00"
+KEYS_VERSION = "1"  # bump when the key functions below change: stored keys are then recomputed
+NAME_KINDS = ("name_exact", "name_prefix", "name_contains", "name_fuzzy")
 SCORES = {"name_exact": 100.0, "name_prefix": 92.0, "name_contains": 85.0, "category": 70.0,
           "text": 60.0, "place": 50.0}
 FUZZY_WEIGHT = 0.8
-
-
-@dataclass
-class Hit:
-    score: float = 0.0
-    reasons: list[tuple[str, str]] = field(default_factory=list)
-
-    def add(self, score: float, reason: tuple[str, str]) -> None:
-        self.score = max(self.score, score) + (0.01 * len(self.reasons))
-        if reason not in self.reasons:
-            self.reasons.append(reason)
 
 
 class Haystack:
@@ -72,36 +70,207 @@ def load_synonyms(path: Path = SYNONYMS) -> dict[str, str]:
         return {fold(r["term"]): r["category"] for r in csv.DictReader(handle) if text_key(r["term"])}
 
 
-class SearchIndex:
-    """Built once per catalog build from ``v_organisations`` (plus the taxonomy and places)."""
+def org_name_keys(name_ja, name_en, name_kana) -> list[str]:
+    """Name keys of one organisation: ja, en and romaji, plus the kana reading's, deduplicated."""
+    keys = [name_key(name_ja), name_key(name_en), romaji_key(name_ja)]
+    if isinstance(name_kana, str):
+        keys += [name_key(name_kana), romaji_key(name_kana)]
+    return list(dict.fromkeys(k for k in keys if k))
 
-    def __init__(self, orgs: pd.DataFrame, categories: pd.DataFrame, synonyms: dict[str, str] | None = None):
+
+def org_text_key(offerings_ja, offerings_en, description) -> str:
+    """Key of the free text of one organisation (offerings and description)."""
+    parts = [*list(offerings_ja), *list(offerings_en), description or ""]
+    return text_key(" ".join(str(p) for p in parts))
+
+
+def index_keys(orgs: pd.DataFrame) -> pd.DataFrame:
+    """org_id, name_keys, text_key for every row of ``v_organisations`` (the ETL stores these)."""
+    kana = orgs["name_kana"].tolist() if "name_kana" in orgs.columns else [None] * len(orgs)
+    names = [org_name_keys(ja, en, ka) for ja, en, ka in zip(orgs["name_ja"].tolist(), orgs["name_en"].tolist(), kana)]
+    texts = [org_text_key(oj, oe, d) for oj, oe, d in zip(orgs["offerings_ja"].tolist(), orgs["offerings_en"].tolist(),
+                                                          orgs["description"].tolist())]
+    return pd.DataFrame({"org_id": orgs["org_id"].tolist(), "name_keys": names, "text_key": texts})
+
+
+def _nan_free(value) -> object:
+    return value if isinstance(value, str) else None
+
+
+def _occurrence(rows: np.ndarray) -> np.ndarray:
+    """For sorted ``rows``: 0 for a row's first occurrence, 1 for its second, ..."""
+    if not len(rows):
+        return np.zeros(0, dtype=np.int64)
+    index = np.arange(len(rows))
+    first = np.concatenate(([True], rows[1:] != rows[:-1]))
+    return index - np.maximum.accumulate(np.where(first, index, 0))
+
+
+class Matches:
+    """The rows one phrase matched, with their scores, built from whole-array steps.
+
+    Each step adds one score to a set of distinct rows: ``score = max(score, s) + 0.01 * reasons
+    so far``, and records its reason if the row did not have it yet: the same arithmetic, step by
+    step, as adding the reasons to each row one at a time.  Reasons are kept per step (the rows
+    for which it was new), so a row's list is only assembled when it is shown."""
+
+    def __init__(self, n: int, names: list[str]):
+        self.score = np.zeros(n)
+        self.nreasons = np.zeros(n, dtype=np.int32)
+        self.hit = np.zeros(n, dtype=bool)
+        self.names = names
+        self._has: dict[object, np.ndarray] = {}
+        self.steps: list[tuple[str, str | None, np.ndarray]] = []
+
+    def add(self, rows: np.ndarray, score, kind: str, detail: str | None = None) -> None:
+        """One step over distinct ``rows``; ``detail`` None means the row's own name (name kinds)."""
+        if not len(rows):
+            return
+        self.score[rows] = np.maximum(self.score[rows], score) + 0.01 * self.nreasons[rows]
+        has = self._has.setdefault(kind if detail is None else (kind, detail), np.zeros(len(self.hit), dtype=bool))
+        new = rows[~has[rows]]
+        has[new] = True
+        self.nreasons[new] += 1
+        self.hit[rows] = True
+        self.steps.append((kind, detail, new))
+
+    def add_repeated(self, rows: np.ndarray, score, kind: str, detail: str | None = None) -> None:
+        """Like ``add`` for rows that may repeat: the n-th repeat of a row is the n-th step."""
+        order = np.argsort(rows, kind="stable")
+        rows = rows[order]
+        scores = score[order] if isinstance(score, np.ndarray) else score
+        occurrence = _occurrence(rows)
+        for k in range(int(occurrence.max()) + 1 if len(rows) else 0):
+            sel = occurrence == k
+            self.add(rows[sel], scores[sel] if isinstance(scores, np.ndarray) else scores, kind, detail)
+
+    def __len__(self) -> int:
+        return int(self.hit.sum())
+
+    def rows(self) -> np.ndarray:
+        return np.flatnonzero(self.hit)
+
+    def reasons(self, rows) -> list[list[tuple[str, str]]]:
+        """Reasons of each of ``rows`` in the order they were found."""
+        rows = np.asarray(rows, dtype=np.int64)
+        out: list[list[tuple[str, str]]] = [[] for _ in range(len(rows))]
+        if not len(rows):
+            return out
+        where = np.full(len(self.hit), -1, dtype=np.int64)
+        where[rows] = np.arange(len(rows))
+        for kind, detail, new in self.steps:
+            found = where[new]
+            for row, at in zip(new[found >= 0].tolist(), found[found >= 0].tolist()):
+                out[at].append((kind, self.names[row] if detail is None else detail))
+        return out
+
+
+class Combined:
+    """Per-word matches combined (all words: AND, or any word: OR), scores summed in word order."""
+
+    def __init__(self, per_word: list[Matches], all_words: bool):
+        self.per_word = per_word
+        hit = per_word[0].hit.copy()
+        for m in per_word[1:]:
+            hit = hit & m.hit if all_words else hit | m.hit
+        self.hit = hit
+        score = np.zeros(len(hit))
+        for m in per_word:
+            score = score + np.where(m.hit, m.score, 0.0)
+        self.score = score
+
+    def __len__(self) -> int:
+        return int(self.hit.sum())
+
+    def rows(self) -> np.ndarray:
+        return np.flatnonzero(self.hit)
+
+    def reasons(self, rows) -> list[list[tuple[str, str]]]:
+        rows = np.asarray(rows, dtype=np.int64)
+        out: list[list[tuple[str, str]]] = [[] for _ in range(len(rows))]
+        for m in self.per_word:
+            inside = m.hit[rows]
+            for at, reasons in zip(np.flatnonzero(inside).tolist(), m.reasons(rows[inside])):
+                out[at].extend(r for r in reasons if r not in out[at])
+        return out
+
+
+class FuzzyFilter:
+    """Which name keys could reach a rapidfuzz ``ratio`` cutoff, without scoring them all.
+
+    ``ratio`` is 200·LCS / (a + b) for lengths a and b, and the longest common subsequence is at
+    most the characters the two strings share (counted with repeats).  Per character we keep the
+    keys holding it (an inverted list), so a query adds up its shared characters with every key in
+    a few ``bincount`` calls and only keys that pass both bounds are scored.  Exact: a key that
+    fails a bound cannot reach the cutoff."""
+
+    def __init__(self, choices: list[str]):
+        self.n = len(choices)
+        self.lengths = np.fromiter((len(c) for c in choices), dtype=np.int64, count=self.n)
+        text = "".join(choices)
+        chars = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        owner = np.repeat(np.arange(self.n, dtype=np.int64), self.lengths)
+        pairs, counts = np.unique(chars * (self.n + 1) + owner, return_counts=True)  # sorted by char, then key
+        self.char_of = pairs // (self.n + 1)
+        self.key_of = (pairs % (self.n + 1)).astype(np.int32)
+        self.count_of = counts.astype(np.int32)
+        self.chars, self.starts = np.unique(self.char_of, return_index=True)
+        self.ends = np.append(self.starts[1:], len(self.char_of))
+
+    def candidates(self, key: str, cutoff: float) -> np.ndarray:
+        """Positions (ascending) of the keys whose ratio with ``key`` may be ≥ ``cutoff``."""
+        if not self.n:
+            return np.zeros(0, dtype=np.int64)
+        shared = np.zeros(self.n, dtype=np.float64)
+        for char, wanted in Counter(key).items():
+            at = np.searchsorted(self.chars, ord(char))
+            if at < len(self.chars) and self.chars[at] == ord(char):
+                lo, hi = self.starts[at], self.ends[at]
+                shared += np.bincount(self.key_of[lo:hi], weights=np.minimum(self.count_of[lo:hi], wanted),
+                                      minlength=self.n)
+        need = (cutoff - 1e-6) * (len(key) + self.lengths) / 200.0  # the slack only ever admits more
+        shorter = np.minimum(len(key), self.lengths)
+        return np.flatnonzero((shared >= need) & (shorter >= need))
+
+
+class SearchIndex:
+    """Built once per catalog build from ``v_organisations`` (plus the taxonomy and places).
+
+    ``keys`` (org_id, name_keys, text_key), as stored by the ETL in ``org_search_keys``, saves
+    normalising every name again; without it the keys are computed here."""
+
+    def __init__(self, orgs: pd.DataFrame, categories: pd.DataFrame, synonyms: dict[str, str] | None = None,
+                 keys: pd.DataFrame | None = None):
         self.orgs = orgs.reset_index(drop=True)
         self.n = len(self.orgs)
-        self.name_keys = [self._org_name_keys(r) for r in self.orgs.itertuples()]
-        self.names = Haystack([SEP.join(keys) for keys in self.name_keys])
-        self.name_choices = [k for keys in self.name_keys for k in keys]
-        self.name_owner = np.fromiter((i for i, keys in enumerate(self.name_keys) for _ in keys), dtype=np.int64)
-        self.texts = Haystack([self._org_text(r) for r in self.orgs.itertuples()])
+        if keys is None or len(keys) != self.n or not keys["org_id"].reset_index(drop=True).equals(self.orgs["org_id"]):
+            keys = index_keys(self.orgs)
+        self.name_keys = [list(k) for k in keys["name_keys"].tolist()]
+        self.names_ja = self.orgs["name_ja"].tolist()
+        self.names = Haystack([SEP.join(k) for k in self.name_keys])
+        self.texts = Haystack(keys["text_key"].tolist())
+        choices = [k for ks in self.name_keys for k in ks]
+        owner = np.fromiter((i for i, ks in enumerate(self.name_keys) for _ in ks), dtype=np.int64, count=len(choices))
+        exact: dict[str, list[int]] = {}
+        for key, row in zip(choices, owner.tolist()):
+            exact.setdefault(key, []).append(row)
+        self.exact = {k: np.asarray(v, dtype=np.int64) for k, v in exact.items()}
+        self.name_choices = choices
+        self.name_owner = owner
+        self.fuzzy = FuzzyFilter(choices)
         self.category_rows = self._category_rows()
         self.category_terms = self._category_terms(categories, synonyms if synonyms is not None else load_synonyms())
         self.places = self._place_index()
-
-    @staticmethod
-    def _org_name_keys(row) -> list[str]:
-        keys = [name_key(row.name_ja), name_key(row.name_en), romaji_key(row.name_ja)]
-        if isinstance(getattr(row, "name_kana", None), str):
-            keys += [name_key(row.name_kana), romaji_key(row.name_kana)]
-        return list(dict.fromkeys(k for k in keys if k))
-
-    @staticmethod
-    def _org_text(row) -> str:
-        parts = [*list(row.offerings_ja), *list(row.offerings_en), row.description or ""]
-        return text_key(" ".join(str(p) for p in parts))
+        n_adoptions = self.orgs["n_adoptions"].fillna(0).to_numpy(dtype=np.int64)
+        self.neg_adoptions = -n_adoptions
+        self.name_rank = np.empty(self.n, dtype=np.int64)
+        self.name_rank[np.argsort(np.asarray(self.names_ja, dtype=object), kind="stable")] = np.arange(self.n)
+        # Rows in the order of an empty query: most adoptions first, then name.
+        self.default_order = np.lexsort((self.name_rank, self.neg_adoptions))
 
     def _category_rows(self) -> dict[str, np.ndarray]:
         rows: dict[str, list[int]] = {}
-        for i, cats in enumerate(self.orgs["categories"]):
+        for i, cats in enumerate(self.orgs["categories"].tolist()):
             for code in cats:
                 rows.setdefault(code, []).append(i)
         return {code: np.asarray(v, dtype=np.int64) for code, v in rows.items()}
@@ -116,46 +285,65 @@ class SearchIndex:
         return terms
 
     def _place_index(self) -> dict[str, tuple[str, np.ndarray]]:
-        """Place key → (display name, org rows) for head-office prefectures and municipalities."""
-        index: dict[str, tuple[str, list[int]]] = {}
+        """Place key → (display name, org rows) for head-office prefectures and municipalities.
+        Rows keep their order of discovery (prefectures, then municipalities) and may repeat."""
+        index: dict[str, tuple[str, list[np.ndarray]]] = {}
         for column in ("hq_pref_name", "hq_municipality_name"):
-            for i, name in enumerate(self.orgs[column]):
-                if isinstance(name, str) and name:
-                    city = name[:name.index("市") + 1] if "市" in name[:-1] and name.endswith("区") else ""
-                    for key in {text_key(name), text_key(name[:-1]) if len(name) > 2 else "", text_key(city)} - {""}:
-                        index.setdefault(key, (name, []))[1].append(i)
-        return {k: (name, np.asarray(rows, dtype=np.int64)) for k, (name, rows) in index.items()}
+            values = pd.Series([v if isinstance(v, str) and v else None for v in self.orgs[column].tolist()], dtype=object)
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
+            order = np.argsort(codes, kind="stable")
+            bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+            firsts = {}
+            for u, name in enumerate(uniques):
+                rows = order[bounds[u]:bounds[u + 1]]
+                firsts[u] = rows[0] if len(rows) else 0
+            # Visit names in the order their first row appears, as a row-by-row scan would.
+            for u in sorted(range(len(uniques)), key=lambda u: firsts[u]):
+                name = uniques[u]
+                rows = order[bounds[u]:bounds[u + 1]]
+                city = name[:name.index("市") + 1] if "市" in name[:-1] and name.endswith("区") else ""
+                for key in {text_key(name), text_key(name[:-1]) if len(name) > 2 else "", text_key(city)} - {""}:
+                    index.setdefault(key, (name, []))[1].append(rows)
+        return {k: (name, np.concatenate(parts)) for k, (name, parts) in index.items()}
 
     # -- matching -------------------------------------------------------------------------
-    def match(self, phrase: str) -> dict[int, Hit]:
+    def match(self, phrase: str) -> Matches:
         """Rows matching one phrase, with scores and reasons."""
-        hits: dict[int, Hit] = {}
+        hits = Matches(self.n, self.names_ja)
         self._match_names(phrase, hits)
         self._match_categories(phrase, hits)
         self._match_places(phrase, hits)
         self._match_text(phrase, hits)
         return hits
 
-    def _match_names(self, phrase: str, hits: dict[int, Hit]) -> None:
-        keys = {k for k in (name_key(phrase), romaji_key(phrase)) if k}
-        for key in keys:
+    def _match_names(self, phrase: str, hits: Matches) -> None:
+        for key in dict.fromkeys(k for k in (name_key(phrase), romaji_key(phrase)) if k):
             rows, prefix = self.names.find(key)
-            for row, is_prefix in zip(rows.tolist(), prefix.tolist()):
-                exact = key in self.name_keys[row]
-                kind = "name_exact" if exact else "name_prefix" if is_prefix else "name_contains"
-                if kind == "name_contains" and len(key) < 2:
-                    continue
-                hits.setdefault(row, Hit()).add(SCORES[kind], (kind, self.orgs.at[row, "name_ja"]))
+            exact = np.isin(rows, self.exact.get(key, np.zeros(0, dtype=np.int64)))
+            kinds = np.where(exact, 0, np.where(prefix, 1, 2))
+            if len(key) < 2:
+                keep = kinds != 2
+                rows, kinds = rows[keep], kinds[keep]
+            occurrence = _occurrence(rows)  # rows come sorted (positions are)
+            for k in range(int(occurrence.max()) + 1 if len(rows) else 0):
+                for code, kind in enumerate(NAME_KINDS[:3]):
+                    sel = (occurrence == k) & (kinds == code)
+                    hits.add(rows[sel], SCORES[kind], kind)
             if len(key) >= 2:
                 self._match_fuzzy(key, hits)
 
-    def _match_fuzzy(self, key: str, hits: dict[int, Hit]) -> None:
+    def _match_fuzzy(self, key: str, hits: Matches) -> None:
         cutoff = float(settings.get("fuzzy_score_cutoff"))
-        for _, score, pos in process.extract(key, self.name_choices, scorer=fuzz.ratio,
-                                             score_cutoff=cutoff, limit=30):
-            row = int(self.name_owner[pos])
-            if row not in hits or hits[row].score < score * FUZZY_WEIGHT:
-                hits.setdefault(row, Hit()).add(score * FUZZY_WEIGHT, ("name_fuzzy", self.orgs.at[row, "name_ja"]))
+        candidates = self.fuzzy.candidates(key, cutoff)
+        # Only names that can reach the cutoff are scored, in their original order, so the 30
+        # best (ties by position) are exactly those of extract(limit=30) over every name.
+        found = process.extract(key, [self.name_choices[i] for i in candidates.tolist()], scorer=fuzz.ratio,
+                                score_cutoff=cutoff, limit=30)
+        for _, score, pos in found:
+            row = int(self.name_owner[candidates[pos]])
+            weighted = score * FUZZY_WEIGHT
+            if not hits.hit[row] or hits.score[row] < weighted:
+                hits.add(np.array([row], dtype=np.int64), weighted, "name_fuzzy")
 
     def matched_categories(self, phrase: str) -> list[str]:
         """Categories named by the phrase.  Latin-script terms must start at a word boundary
@@ -182,26 +370,23 @@ class SearchIndex:
                 found.append(code)
         return list(dict.fromkeys(found))
 
-    def _match_categories(self, phrase: str, hits: dict[int, Hit]) -> None:
+    def _match_categories(self, phrase: str, hits: Matches) -> None:
         for code in self.matched_categories(phrase):
-            for row in self.category_rows.get(code, np.array([], dtype=np.int64)).tolist():
-                hits.setdefault(row, Hit()).add(SCORES["category"], ("category", code))
+            hits.add(self.category_rows.get(code, np.zeros(0, dtype=np.int64)), SCORES["category"], "category", code)
 
-    def _match_places(self, phrase: str, hits: dict[int, Hit]) -> None:
+    def _match_places(self, phrase: str, hits: Matches) -> None:
         key = text_key(phrase)
         if len(key) < 2 or key not in self.places:
             return
         name, rows = self.places[key]
-        for row in rows.tolist():
-            hits.setdefault(row, Hit()).add(SCORES["place"], ("place", name))
+        hits.add_repeated(rows, SCORES["place"], "place", name)
 
-    def _match_text(self, phrase: str, hits: dict[int, Hit]) -> None:
+    def _match_text(self, phrase: str, hits: Matches) -> None:
         key = text_key(phrase)
         if len(key) < 2:
             return
         rows, _ = self.texts.find(key)
-        for row in np.unique(rows).tolist():
-            hits.setdefault(row, Hit()).add(SCORES["text"], ("text", phrase))
+        hits.add(np.unique(rows), SCORES["text"], "text", phrase)
 
     # -- the search -----------------------------------------------------------------------
     def search(self, query: str, limit: int | None = None) -> "SearchResult":
@@ -211,45 +396,33 @@ class SearchIndex:
             return SearchResult(query, None, "all")
         hits, mode = self.match(query), "phrase"
         words = [w for w in query.split(" ") if w]
-        if not hits and len(words) > 1:
+        if not len(hits) and len(words) > 1:
             per_word = [self.match(w) for w in words]
-            hits, mode = _combine(per_word, all_words=True), "all_words"
-            if not hits:
-                hits, mode = _combine(per_word, all_words=False), "any_word"
-        return SearchResult(query, self._rank(hits, limit), mode)
-
-    def _rank(self, hits: dict[int, Hit], limit: int | None) -> pd.DataFrame:
-        if not hits:
-            return pd.DataFrame({"row": pd.Series([], dtype="int64"), "score": pd.Series([], dtype=float),
-                                 "reasons": pd.Series([], dtype=object)})
-        rows = np.fromiter(hits.keys(), dtype=np.int64, count=len(hits))
-        frame = pd.DataFrame({"row": rows, "score": [hits[r].score for r in rows.tolist()],
-                              "reasons": [hits[r].reasons for r in rows.tolist()],
-                              "n_adoptions": self.orgs["n_adoptions"].to_numpy()[rows],
-                              "name": self.orgs["name_ja"].to_numpy()[rows]})
-        frame = frame.sort_values(["score", "n_adoptions", "name"], ascending=[False, False, True], kind="stable")
+            hits, mode = Combined(per_word, all_words=True), "all_words"
+            if not len(hits):
+                hits, mode = Combined(per_word, all_words=False), "any_word"
+        rows = self.rank(hits)
         if limit is not None:
-            frame = frame.head(limit)
-        return frame[["row", "score", "reasons"]].reset_index(drop=True)
+            rows = rows[:limit]
+        return SearchResult(query, rows, mode, hits)
 
-
-def _combine(per_word: list[dict[int, Hit]], all_words: bool) -> dict[int, Hit]:
-    rows = set(per_word[0])
-    for hits in per_word[1:]:
-        rows = rows & set(hits) if all_words else rows | set(hits)
-    combined: dict[int, Hit] = {}
-    for row in rows:
-        hit = Hit()
-        for hits in per_word:
-            if row in hits:
-                hit.score += hits[row].score
-                hit.reasons.extend(r for r in hits[row].reasons if r not in hit.reasons)
-        combined[row] = hit
-    return combined
+    def rank(self, hits) -> np.ndarray:
+        """Matched rows by score, then adoptions, then name (then row)."""
+        rows = hits.rows()
+        return rows[np.lexsort((self.name_rank[rows], self.neg_adoptions[rows], -hits.score[rows]))]
 
 
 @dataclass
 class SearchResult:
     query: str
-    ranked: pd.DataFrame | None  # None: empty query (every row matches, unranked)
+    rows: np.ndarray | None      # matching rows best first; None: empty query (every row, unranked)
     mode: str                    # all | phrase | all_words | any_word
+    hits: Matches | Combined | None = None
+
+    @property
+    def ranked(self) -> pd.DataFrame | None:
+        """row, score, reasons of every match, best first (assembles every reason: for tests and small sets)."""
+        if self.rows is None:
+            return None
+        return pd.DataFrame({"row": self.rows, "score": self.hits.score[self.rows],
+                             "reasons": self.hits.reasons(self.rows)})
