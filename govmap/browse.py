@@ -3,14 +3,12 @@ always come from the same set of rows (one boolean mask)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
 from govmap.catalog import Catalog
 from govmap.facets import FacetTable, Filters
-from govmap.search import SearchIndex
+from govmap.search import KEYS_VERSION, SearchIndex
 
 ORG_SQL = "SELECT * FROM v_organisations ORDER BY org_id"
 ADOPTION_SQL = """SELECT org_id, org_name_ja, adopter_name, adopter_kind, adopter_code, adopter_pref_name,
@@ -18,43 +16,102 @@ ADOPTION_SQL = """SELECT org_id, org_name_ja, adopter_name, adopter_kind, adopte
                   FROM v_adoptions ORDER BY adoption_id"""
 
 
-@dataclass
+KEYS_SQL = "SELECT org_id, name_keys, text_key FROM org_search_keys ORDER BY org_id"
+MAP_COLUMNS = ["org_id", "name_ja", "name_en", "org_type", "hq_pref_name", "hq_municipality_name",
+               "hq_municipality_code", "lat", "lon", "located", "website", "categories"]
+
+
 class BrowseResult:
-    orgs: pd.DataFrame        # matching organisations, best first, with score and reasons
-    counts: dict              # facet counts over the same set
-    mode: str                 # all | phrase | all_words | any_word
-    total: int                # number of organisations in the catalog
+    """The organisations one query and set of filters select, best first, plus the facet counts.
+
+    Holds row numbers only; frames are made on demand, so a page pays for the rows it shows
+    (``frame(limit)``), the map input (``located()``) and, when someone downloads, all of them."""
+
+    def __init__(self, browser: "Browser", rows: np.ndarray, hits, counts: dict, mode: str):
+        self.browser, self.rows, self.hits = browser, rows, hits
+        self.counts = counts      # facet counts over the same set
+        self.mode = mode          # all | phrase | all_words | any_word
+        self.total = browser.index.n  # number of organisations in the catalog
+        self._orgs: pd.DataFrame | None = None
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def frame(self, limit: int | None = None, columns: list[str] | None = None) -> pd.DataFrame:
+        """The first ``limit`` matches (all when None) with score and reasons."""
+        rows = self.rows if limit is None else self.rows[:limit]
+        source = self.browser.orgs if columns is None else self.browser.orgs[columns]
+        out = source.take(rows).reset_index(drop=True)
+        if self.hits is None:
+            out["score"] = 0.0
+            out["reasons"] = [[] for _ in range(len(rows))]
+        else:
+            out["score"] = self.hits.score[rows]
+            out["reasons"] = self.hits.reasons(rows)
+        return out
+
+    @property
+    def orgs(self) -> pd.DataFrame:
+        """Every match as one frame (assembled once, on first use)."""
+        if self._orgs is None:
+            self._orgs = self.frame()
+        return self._orgs
+
+    def located(self, columns: list[str] | None = None) -> pd.DataFrame:
+        """The matches that have a head-office point (the map's input), best first, with hq_label."""
+        rows = self.rows[self.browser.facets.located[self.rows]]
+        out = self.browser.orgs[columns or MAP_COLUMNS].take(rows).reset_index(drop=True)
+        out["hq_label"] = self.browser.hq_labels[rows]
+        return out
+
+    def unlocated_names(self) -> list[str]:
+        rows = self.rows[~self.browser.facets.located[self.rows]]
+        return [self.browser.index.names_ja[r] for r in rows.tolist()]
+
+    def org_ids(self, limit: int | None = None) -> list[str]:
+        rows = self.rows if limit is None else self.rows[:limit]
+        return self.browser.org_ids[rows].tolist()
 
 
 class Browser:
     """Everything the buyer pages need, loaded once per catalog build."""
 
     def __init__(self, catalog: Catalog):
+        self.catalog = catalog
         self.orgs = catalog.frame(ORG_SQL)
         self.categories = catalog.frame("SELECT * FROM categories ORDER BY sort_order")
         self.prefectures = catalog.frame("SELECT * FROM prefectures ORDER BY pref_code")
-        self.adoptions = catalog.frame(ADOPTION_SQL)
         self.meta = catalog.meta()
-        self.index = SearchIndex(self.orgs, self.categories)
+        self.index = SearchIndex(self.orgs, self.categories, keys=self._stored_keys(catalog))
         self.facets = FacetTable(self.orgs, list(self.categories["code"]))
-        self.row_of = {org_id: i for i, org_id in enumerate(self.orgs["org_id"])}
+        self.org_ids = self.orgs["org_id"].to_numpy(dtype=object)
+        self.row_of = {org_id: i for i, org_id in enumerate(self.org_ids.tolist())}
+        pref = self.orgs["hq_pref_name"].astype(object).where(self.orgs["hq_pref_name"].notna(), "")
+        muni = self.orgs["hq_municipality_name"].astype(object).where(self.orgs["hq_municipality_name"].notna(), "")
+        self.hq_labels = (pref + muni).to_numpy(dtype=object)  # "" when unknown (pages say so in their language)
+        self._adoptions: pd.DataFrame | None = None
+
+    def _stored_keys(self, catalog: Catalog) -> pd.DataFrame | None:
+        """The search keys the ETL stored, if this catalog has them and they are of this version."""
+        if catalog.meta().get("search_keys_version") != KEYS_VERSION:
+            return None
+        return catalog.frame(KEYS_SQL)
+
+    @property
+    def adoptions(self) -> pd.DataFrame:
+        """Every adoption (loaded on first use: the default map view does not need them)."""
+        if self._adoptions is None:
+            self._adoptions = self.catalog.frame(ADOPTION_SQL)
+        return self._adoptions
 
     def run(self, query: str, filters: Filters) -> BrowseResult:
         result = self.index.search(query)
-        if result.ranked is None:
-            base = None
-            order = np.lexsort((self.orgs["name_ja"].to_numpy(), -self.orgs["n_adoptions"].to_numpy()))
-            scores = pd.DataFrame({"row": order, "score": 0.0, "reasons": [[] for _ in order]})
+        if result.rows is None:
+            base, ranked = None, self.index.default_order
         else:
-            base = np.zeros(self.index.n, dtype=bool)
-            base[result.ranked["row"].to_numpy()] = True
-            scores = result.ranked
+            base, ranked = result.hits.hit, result.rows
         mask = self.facets.mask(filters, base)
-        scores = scores[mask[scores["row"].to_numpy()]]
-        orgs = self.orgs.iloc[scores["row"].to_numpy()].copy()
-        orgs["score"] = scores["score"].to_numpy()
-        orgs["reasons"] = scores["reasons"].to_list()
-        return BrowseResult(orgs.reset_index(drop=True), self.facets.counts(filters, base), result.mode, self.index.n)
+        return BrowseResult(self, ranked[mask[ranked]], result.hits, self.facets.counts(filters, base), result.mode)
 
     def org(self, org_id: str) -> dict | None:
         row = self.row_of.get(org_id)

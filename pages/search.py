@@ -57,41 +57,43 @@ with st.sidebar:
              format_func=lambda v: t(f"facet.location.{v}") + ("" if v == "all" else f" ({counts['location'][v]})"))
 
 state.write(query, filters, st.session_state["layer"], state.read_selected())
-orgs = result.orgs
-st.caption(escape.markdown_text(t("search.results", n=f"{len(orgs):,}", total=f"{result.total:,}")))
+st.caption(escape.markdown_text(t("search.results", n=f"{len(result):,}", total=f"{result.total:,}")))
 if result.mode in ("all_words", "any_word"):
     st.info(t(f"search.mode.{result.mode}"))
 
 layer = st.segmented_control(t("layer.label"), ("orgs", "adoptions"), key="layer",
                              format_func=lambda v: t(f"layer.{v}")) or "orgs"
-located = orgs[orgs["located"]].assign(hq_label=[buyer.hq_label(r) for r in orgs[orgs["located"]].to_dict("records")])
-fmap = mapview.build_map(located, b.adopter_points(orgs["org_id"]), layer=layer, lang=lang,
+# Only the columns the map uses, and adoptions only for the adoptions layer (docs/benchmarks.md).
+located = result.located()
+adopters = b.adopter_points(result.org_ids()) if layer == "adoptions" else None
+fmap = mapview.build_map(located, adopters, layer=layer, lang=lang,
                          category_labels=labels, marker_limit=settings.get("map_marker_limit"),
                          tiles=settings.get("map_tiles"))
 clicked = st_folium(fmap, key="map", height=520, use_container_width=True,
                     returned_objects=["last_object_clicked_popup"])
 selected = mapview.selected_org_id(clicked) if clicked else None
 
-unlocated = orgs[~orgs["located"]]
+unlocated = result.unlocated_names()
 if len(unlocated):
     with st.expander(t("search.unlocated", n=len(unlocated))):
-        st.text("\n".join(escape.plain(n) for n in unlocated["name_ja"]))
+        st.text("\n".join(escape.plain(n) for n in unlocated))
 
-if orgs.empty:
+if not len(result):
     st.warning(t("search.none"))
     st.stop()
 
-table = buyer.display_frame(orgs, b)
 shown = int(settings.get("search_result_limit"))
-if len(table) > shown:
-    st.caption(t("search.showing", shown=shown, n=f"{len(table):,}"))
-st.dataframe(table.head(shown), hide_index=True, key="results",
+if len(result) > shown:
+    st.caption(t("search.showing", shown=shown, n=f"{len(result):,}"))
+st.dataframe(buyer.display_frame(result.frame(shown), b), hide_index=True, key="results",
              column_config={"org_id": None, t("col.website"): st.column_config.LinkColumn()})
 
-ids = list(orgs["org_id"].head(shown))
+ids = result.org_ids(shown)
 if selected in b.row_of and selected not in ids:
     ids.insert(0, selected)
-names = {i: b.org(i)["name_ja"] for i in ids}
+names = {i: b.index.names_ja[b.row_of[i]] for i in ids}
 buyer.pick_and_act(ids, names, selected, b, key="search")
 
-buyer.export_buttons(table, query, filters.as_dict(), b, key="export_results", name="govtech-search")
+# Every match goes into the downloads, built only when one is clicked (not on every rerun).
+buyer.export_buttons(lambda lang=lang: buyer.display_frame(result.orgs, b, lang), query, filters.as_dict(), b,
+                     key="export_results", name="govtech-search")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from govmap import escape, exports
+from govmap import escape, exports, i18n
 from govmap.browse import Browser, describe_reasons
 from govmap.catalog import Catalog
 from ui import context
@@ -46,35 +46,43 @@ def pick_and_act(ids: list[str], names: dict[str, str], selected: str | None, b:
         st.success(context.t("search.added", name=escape.markdown_text(names[pick])))
 
 
-def hq_label(row) -> str:
+def hq_label(row, lang: str | None = None) -> str:
     parts = [p for p in (row.get("hq_pref_name"), row.get("hq_municipality_name")) if isinstance(p, str)]
-    return "".join(parts) if parts else context.t("common.unknown")
+    return "".join(parts) if parts else i18n.t("common.unknown", lang or context.lang())
 
 
-def display_frame(orgs: pd.DataFrame, b: Browser) -> pd.DataFrame:
-    """The result list as the user sees and exports it (plain values; escaping happens on export)."""
-    lang = context.lang()
+def display_frame(orgs: pd.DataFrame, b: Browser, lang: str | None = None) -> pd.DataFrame:
+    """The result list as the user sees and exports it (plain values; escaping happens on export).
+    ``lang`` given: no Streamlit call at all (deferred downloads run outside the page script)."""
+    lang = lang or context.lang()
     labels = b.category_labels(lang)
+    t = lambda key: i18n.t(key, lang)  # noqa: E731
     return pd.DataFrame({
         "org_id": orgs["org_id"],
-        context.t("col.name"): orgs["name_ja"],
-        context.t("col.name_en"): orgs["name_en"],
-        context.t("col.type"): [context.t(f"org_type.{t}") if isinstance(t, str) else "" for t in orgs["org_type"]],
-        context.t("col.hq"): [hq_label(r) for r in orgs.to_dict("records")],
-        context.t("col.categories"): [" / ".join(labels.get(c, c) for c in cats) for cats in orgs["categories"]],
-        context.t("col.adoptions"): orgs["n_adoptions"],
-        context.t("col.why"): [describe_reasons(r, lang, labels) for r in orgs["reasons"]],
-        context.t("col.website"): [escape.safe_url(u) for u in orgs["website"]],
-        context.t("col.sources"): ["; ".join(u) for u in orgs["source_urls"]],
+        t("col.name"): orgs["name_ja"],
+        t("col.name_en"): orgs["name_en"],
+        t("col.type"): [t(f"org_type.{v}") if isinstance(v, str) else "" for v in orgs["org_type"]],
+        t("col.hq"): [hq_label(r, lang) for r in orgs[["hq_pref_name", "hq_municipality_name"]].to_dict("records")],
+        t("col.categories"): [" / ".join(labels.get(c, c) for c in cats) for cats in orgs["categories"]],
+        t("col.adoptions"): orgs["n_adoptions"],
+        t("col.why"): [describe_reasons(r, lang, labels) for r in orgs["reasons"]],
+        t("col.website"): [escape.safe_url(u) for u in orgs["website"]],
+        t("col.sources"): ["; ".join(u) for u in orgs["source_urls"]],
     })
 
 
-def export_buttons(frame: pd.DataFrame, query: str, filters: dict, b: Browser, key: str, name: str) -> None:
-    """CSV (UTF-8 BOM, formulas neutralised) and XLSX, each stamped with query, filters, time, build."""
+def export_buttons(frame, query: str, filters: dict, b: Browser, key: str, name: str) -> None:
+    """CSV (UTF-8 BOM, formulas neutralised) and XLSX, each stamped with query, filters, time, build.
+    ``frame`` may be a function returning the frame: the files are then made when clicked."""
     lines = exports.stamp(query, filters, b.meta, context.lang())
+    if callable(frame):
+        csv_data = lambda: exports.csv_bytes(frame(), lines)  # noqa: E731
+        xlsx_data = lambda: exports.xlsx_bytes(frame(), lines)  # noqa: E731
+    else:
+        csv_data, xlsx_data = exports.csv_bytes(frame, lines), exports.xlsx_bytes(frame, lines)
     left, right = st.columns(2)
-    left.download_button(context.t("search.export_csv"), exports.csv_bytes(frame, lines),
+    left.download_button(context.t("search.export_csv"), csv_data,
                          file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv", on_click="ignore")
-    right.download_button(context.t("search.export_xlsx"), exports.xlsx_bytes(frame, lines),
+    right.download_button(context.t("search.export_xlsx"), xlsx_data,
                           file_name=f"{name}.xlsx", key=f"{key}_xlsx", on_click="ignore",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
