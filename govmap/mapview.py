@@ -22,6 +22,7 @@ import math
 import re
 
 import folium
+import numpy as np
 import pandas as pd
 
 from govmap import escape, i18n, mapassets, settings
@@ -199,14 +200,29 @@ def org_popup_html(org: dict, labels: dict[str, str], lang: str = "ja") -> str:
     return '<div class="govmap-popup">' + "<br>".join(lines) + "</div>"
 
 
+def _point_keys(orgs: pd.DataFrame) -> pd.Series:
+    return ("p:" + orgs["lat"].astype(float).round(2).astype(str) + ","
+            + orgs["lon"].astype(float).round(2).astype(str))
+
+
 def _place_keys(orgs: pd.DataFrame) -> pd.Series:
     """Municipality code where known, else the point rounded to ~1 km (points are municipality points)."""
-    point = ("p:" + orgs["lat"].astype(float).round(2).astype(str) + ","
-             + orgs["lon"].astype(float).round(2).astype(str))
     if "hq_municipality_code" not in orgs.columns:
-        return point
+        return _point_keys(orgs)
     code = orgs["hq_municipality_code"].astype("string").str.strip()
-    return ("m:" + code).where(code.notna() & (code != ""), point).astype(str)
+    known = (code.notna() & (code != "")).to_numpy(dtype=bool)
+    keys = ("m:" + code).astype(object)
+    if not known.all():  # points only where there is no code (most rows have one)
+        keys[~known] = _point_keys(orgs[~known]).to_numpy(dtype=object)
+    return keys.astype(str)
+
+
+def _texts(values: pd.Series) -> pd.Series:
+    """``_text`` over a column; vectorised when it holds only strings and missing values."""
+    values = values.astype(object)
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        return values.str.strip().where(values.notna(), "").astype(object)
+    return values.map(_text)
 
 
 def aggregate_orgs(orgs: pd.DataFrame) -> pd.DataFrame:
@@ -220,7 +236,7 @@ def aggregate_orgs(orgs: pd.DataFrame) -> pd.DataFrame:
     place = located["hq_label"] if "hq_label" in located.columns else pd.Series("", index=located.index)
     frame = pd.DataFrame({"place_key": keys.to_numpy(), "lat": located["lat"].astype(float).to_numpy(),
                           "lon": located["lon"].astype(float).to_numpy(),
-                          "place": place.map(_text).replace("", None).to_numpy()})
+                          "place": _texts(place).replace("", None).to_numpy()})
     out = frame.groupby("place_key", sort=False).agg(
         place=("place", "first"), lat=("lat", "mean"), lon=("lon", "mean"), n_orgs=("lat", "size"))
     top = _top_categories(keys, located.get("categories"))
@@ -234,7 +250,14 @@ def aggregate_orgs(orgs: pd.DataFrame) -> pd.DataFrame:
 def _top_categories(keys: pd.Series, categories: pd.Series | None, n: int = 3) -> dict:
     if categories is None:
         return {}
-    pairs = pd.DataFrame({"k": keys.to_numpy(), "c": categories.map(_categories).to_numpy()}).explode("c")
+    values = categories.to_numpy(dtype=object)
+    if all(isinstance(v, (list, tuple, np.ndarray)) for v in values):
+        # Lists of codes (the catalog's shape): explode once, clean each distinct code once.
+        pairs = pd.DataFrame({"k": keys.to_numpy(), "c": values}).explode("c")
+        clean = {c: _text(c) for c in pd.unique(pairs["c"].dropna())}
+        pairs["c"] = pairs["c"].map(clean).replace("", None)
+    else:
+        pairs = pd.DataFrame({"k": keys.to_numpy(), "c": categories.map(_categories).to_numpy()}).explode("c")
     counts = pairs.dropna().groupby(["k", "c"]).size().reset_index(name="n")
     counts = counts.sort_values(["k", "n", "c"], ascending=[True, False, True]).groupby("k").head(n)
     top: dict[str, list] = {}
