@@ -110,6 +110,13 @@ def test_likely_duplicates_are_shown_with_the_choice_to_propose_an_update(env):
     assert item["target_org_id"] == "graffer" and "update" in item["kinds"] and "duplicate" in item["kinds"]
 
 
+def test_a_link_from_a_vendor_page_preselects_the_update(env):
+    at = AppTest.from_file(str(ROOT / "pages" / "submit.py"), default_timeout=TIMEOUT)
+    at.query_params["update"] = "graffer"
+    at.run()
+    assert at.radio(key="f.target").value == "graffer"
+
+
 def test_submit_gives_a_receipt_and_token_then_status_and_a_revision(env):
     at = filled()
     at.button(key="sub_send").click().run()
