@@ -100,12 +100,17 @@ class Limit:
 class Store:
     """One SQLite file.  Open a connection per call (cheap), never share one across threads."""
 
+    _ready: set[str] = set()  # files whose schema this process has already made sure of
+
     def __init__(self, path: Path | str | None = None):
         self.path = Path(path or settings.path("store_path"))
+        if str(self.path) in Store._ready and self.path.exists():
+            return  # pages build a Store on every run: do not take the write lock each time
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as con:
             con.execute("PRAGMA journal_mode=WAL")  # persistent: stays on for every later connection
             con.executescript("BEGIN IMMEDIATE;" + SCHEMA + "COMMIT;")
+        Store._ready.add(str(self.path))
 
     @contextmanager
     def _connect(self):

@@ -150,7 +150,9 @@ def review_panel(store: subs.Submissions, items: list[dict]) -> None:
         st.text(", ".join(f"{escape.plain(d['name_ja'])} ({d['org_id']})" for d in detail["duplicates"]))
     options = comparisons(detail)
     choices = [None, *options]
-    choice = st.selectbox(t("rev.compare"), choices, key="rev_compare",
+    if st.session_state.get("rev_compare") not in choices:  # another submission was picked
+        st.session_state.pop("rev_compare", None)
+    choice = st.selectbox(t("rev.compare"), choices, key="rev_compare", index=1 if options else 0,
                           format_func=labelled(choices, lambda c: t("rev.compare.none") if c is None else options[c]))
     changed_only = st.toggle(t("rev.diff.changed_only"), key="rev_changed_only")
     diff_table(baseline(choice, detail), entry, changed_only)
