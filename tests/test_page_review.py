@@ -144,3 +144,22 @@ def test_approve_rebuilds_the_catalog_and_search_finds_the_new_organisation(env,
     at.run()
     runs = next(df.value for df in at.dataframe if "結果" in df.value.columns)
     assert runs["結果"].iloc[0] == "✓"
+
+
+def test_merge_into_the_resembling_organisation_and_reject_with_a_reason(env, secrets):
+    dup = [{"org_id": "graffer", "name_ja": "株式会社グラファー", "score": 95.0, "reasons": ["name 95"]}]
+    first = submitted(env, "グラファー株式会社", duplicates=dup)
+    second = submitted(env, "株式会社スパム", nonce="n2")
+    at = login(page(secrets=secrets), "alice", PASSWORD)
+    at.selectbox(key="rev_pick").set_value(first).run()
+    assert at.selectbox(key="rev_compare").value == "org:graffer"  # compared with what it resembles
+    at.radio(key="rev_action").set_value("merge").run()
+    assert at.selectbox(key="rev_target").value == "graffer"
+    at.button(key="rev_confirm").click().run()
+    assert env.detail(first)["status"] == "merged" and env.published()[0]["org_id"] == "graffer"
+    at.selectbox(key="rev_pick").set_value(second).run()
+    at.radio(key="rev_action").set_value("reject").run()
+    at.text_area(key="rev_reason").input("Govtechのサービスではないため")
+    at.button(key="rev_confirm").click().run()
+    assert env.lookup(second, "t")["reviewer_message"] == "Govtechのサービスではないため"
+    assert publish.wait(120)
