@@ -40,8 +40,25 @@ def catalog() -> Catalog | None:
         return _open[str(path)]
 
 
+def leave_pages_folder_mode() -> None:
+    """Make sure this run goes through app.py's st.navigation, not Streamlit's pages/ fallback.
+
+    Streamlit decides per process, before the first script run, whether an app with a `pages/`
+    folder is a legacy (v1) multipage app; only a call of st.navigation turns that off.  Until then
+    a request for a page URL (the first one after a server start, or any AppTest rerun) executes
+    pages/<name>.py alone: no app.py, so no language switch, sections or footer, and Streamlit's
+    plain file list in the sidebar.  A page that finds the flag still set clears it and reruns, and
+    the rerun executes app.py, which shows the requested page.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def lang() -> str:
     """UI language from the URL (?lang=en), kept in session state; Japanese by default."""
+    leave_pages_folder_mode()
     if "lang" not in st.session_state:
         st.session_state["lang"] = i18n.normalize_lang(st.query_params.get("lang", "ja"))
     return st.session_state["lang"]

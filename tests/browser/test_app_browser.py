@@ -44,6 +44,21 @@ def real_app(built_catalog, tmp_path_factory):
             proc.kill()
 
 
+def test_first_request_after_start_for_a_page_url_gets_the_whole_app(chromium_browser, real_app):
+    """Runs first on a fresh server: Streamlit's pages/ fallback would run pages/sql.py alone,
+    with its plain file list and without app.py's language switch and sections."""
+    context = chromium_browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
+    page = context.new_page()
+    try:
+        page.goto(f"{real_app}/sql", wait_until="domcontentloaded")
+        page.get_by_role("heading", name="SQL分析").wait_for(timeout=30_000)
+        page.get_by_role("radiogroup", name="言語 / Language").wait_for(timeout=30_000)
+        assert page.get_by_text("分析", exact=True).first.is_visible()  # the app's own nav sections
+        assert not page.get_by_text("alternatives", exact=True).count()  # not Streamlit's file list
+    finally:
+        context.close()
+
+
 def test_search_and_language_switch_in_a_real_browser(chromium_browser, real_app):
     context = chromium_browser.new_context(viewport={"width": 1280, "height": 1000}, locale="ja-JP")
     requests: list[str] = []
