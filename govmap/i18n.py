@@ -128,6 +128,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "vendor.sources": {"ja": "出典", "en": "Sources"},
     "vendor.verified": {"ja": "最終確認: {when}", "en": "Last verified: {when}"},
     "vendor.verified_col": {"ja": "最終確認", "en": "Last verified"},
+    "vendor.propose_update": {"ja": "この組織の情報の更新・訂正を申請する(審査後に反映)",
+                              "en": "Propose an update or correction of this entry (published after review)"},
     "vendor.similar": {"ja": "同じカテゴリの他の組織", "en": "Other organisations in the same categories"},
     "col.adopter": {"ja": "導入団体", "en": "Adopter"},
     "col.service": {"ja": "サービス", "en": "Service"},

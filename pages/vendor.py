@@ -96,6 +96,9 @@ for url in org["source_urls"]:
     safe = escape.safe_url(url)
     st.text(safe if safe else escape.plain(url))
 
+if st.button(t("vendor.propose_update"), key="vendor_propose_update", icon=":material/edit_note:"):
+    st.switch_page("pages/submit.py", query_params={"update": org_id, **({"lang": lang} if lang != "ja" else {})})
+
 st.subheader(t("vendor.similar"))
 mine = set(org["categories"])
 overlap = b.orgs["categories"].map(lambda cats: len(mine & set(cats)))

@@ -126,3 +126,19 @@ def test_every_page_renders_without_leaving_the_origin(chromium_browser, real_ap
                          and urlsplit(u).netloc != origin})
     assert not off_origin, off_origin
     assert not errors, errors
+
+
+def test_vendor_page_leads_to_an_update_proposal_for_that_entry(chromium_browser, real_app):
+    context = chromium_browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
+    page = context.new_page()
+    try:
+        page.goto(f"{real_app}/vendor?org=graffer", wait_until="domcontentloaded")
+        page.get_by_role("heading", name="株式会社グラファー").wait_for(timeout=30_000)
+        page.get_by_role("button", name="この組織の情報の更新・訂正を申請する(審査後に反映)").click()
+        page.get_by_role("heading", name="掲載申請").wait_for(timeout=30_000)
+        assert "update=graffer" in page.url
+        page.get_by_text("「株式会社グラファー」(graffer)の更新を提案").wait_for(timeout=30_000)
+        choice = page.get_by_role("radiogroup", name="申請の種類")
+        assert choice.get_by_role("radio", name="「株式会社グラファー」(graffer)の更新を提案").is_checked()
+    finally:
+        context.close()
