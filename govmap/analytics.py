@@ -383,5 +383,4 @@ _MESSAGES = {
     "near.col.hq_unknown": {"ja": "本社不明の提供組織", "en": "Offering, head office unknown"},
     "near.col.nationally": {"ja": "全国の提供組織", "en": "Offering, nationwide"},
 }
-if "alt.title" not in i18n.MESSAGES:  # a module re-import (Streamlit's file watcher) must not clash
-    i18n.register(_MESSAGES)
+i18n.register(_MESSAGES)

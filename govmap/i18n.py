@@ -156,10 +156,11 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 
 def register(messages: dict[str, dict[str, str]]) -> None:
-    """Add a feature's messages (keys must be new)."""
-    clash = set(messages) & set(MESSAGES)
+    """Add a feature's messages.  Registering the same text again is a no-op (a module re-imported by
+    Streamlit's file watcher registers again); a key that would change an existing text is an error."""
+    clash = sorted(k for k, v in messages.items() if k in MESSAGES and MESSAGES[k] != v)
     if clash:
-        raise ValueError(f"duplicate message keys: {sorted(clash)}")
+        raise ValueError(f"duplicate message keys: {clash}")
     MESSAGES.update(messages)
 
 

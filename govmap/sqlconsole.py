@@ -24,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 
-from govmap import settings
+from govmap import i18n, settings
 from govmap.catalog import Catalog, QueryResult
 
 MAX_SQL_CHARS = 20_000
@@ -158,10 +158,4 @@ MESSAGES = {
 }
 
 
-def _register() -> None:
-    from govmap import i18n
-    if "sql.title" not in i18n.MESSAGES:
-        i18n.register(MESSAGES)
-
-
-_register()
+i18n.register(MESSAGES)
