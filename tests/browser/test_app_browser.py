@@ -6,15 +6,12 @@ see tests/test_app.py), so the switch is checked here, in a browser, as a user w
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from test_map_browser import _free_port, _wait_healthy
+from conftest import streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -24,24 +21,30 @@ SCREENSHOT = ROOT / "test-output" / "app-en.png"
 
 @pytest.fixture(scope="module")
 def real_app(built_catalog, tmp_path_factory):
-    port, log = _free_port(), tmp_path_factory.mktemp("real_app") / "streamlit.log"
-    env = {**os.environ, "GOVMAP_CATALOG_PATH": str(built_catalog), "GOVMAP_MAP_TILES": "none",
-           "GOVMAP_STORE_PATH": str(log.parent / "store.sqlite")}
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-               "--server.port", str(port), "--server.headless", "true", "--server.fileWatcherType", "none",
-               "--browser.gatherUsageStats", "false"]
-    with log.open("w") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(base, proc, log)
+    folder = tmp_path_factory.mktemp("real_app")
+    env = {"GOVMAP_CATALOG_PATH": str(built_catalog), "GOVMAP_MAP_TILES": "none",
+           "GOVMAP_STORE_PATH": str(folder / "store.sqlite")}
+    with streamlit_server(ROOT, folder / "streamlit.log", env) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+
+
+class Recorder:
+    """A browser context that records every request and page error, for the on-origin checks."""
+
+    def __init__(self, browser, base: str, height: int = 900):
+        self.base, self.requests, self.errors = base, [], []
+        self.context = browser.new_context(viewport={"width": 1280, "height": height}, locale="ja-JP")
+        self.context.on("request", lambda r: self.requests.append(r.url))
+        self.page = self.context.new_page()
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def close_and_check(self) -> None:
+        self.context.close()
+        origin = urlsplit(self.base).netloc
+        off_origin = sorted({u for u in self.requests if urlsplit(u).scheme in ("http", "https", "ws", "wss")
+                             and urlsplit(u).netloc != origin})
+        assert not off_origin, off_origin
+        assert not self.errors, self.errors
 
 
 def test_first_request_after_start_for_a_page_url_gets_the_whole_app(chromium_browser, real_app):
@@ -60,12 +63,8 @@ def test_first_request_after_start_for_a_page_url_gets_the_whole_app(chromium_br
 
 
 def test_search_and_language_switch_in_a_real_browser(chromium_browser, real_app):
-    context = chromium_browser.new_context(viewport={"width": 1280, "height": 1000}, locale="ja-JP")
-    requests: list[str] = []
-    context.on("request", lambda r: requests.append(r.url))
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    browser = Recorder(chromium_browser, real_app, height=1000)
+    page = browser.page
     try:
         page.goto(real_app, wait_until="domcontentloaded")
         page.get_by_role("heading", name="地図で探す").wait_for(timeout=30_000)
@@ -92,22 +91,13 @@ def test_search_and_language_switch_in_a_real_browser(chromium_browser, real_app
         page.get_by_role("heading", name="地図で探す").wait_for(timeout=30_000)
         assert "lang=en" not in page.url
     finally:
-        context.close()
-    origin = urlsplit(real_app).netloc
-    off_origin = [u for u in requests if urlsplit(u).scheme in ("http", "https", "ws", "wss")
-                  and urlsplit(u).netloc != origin]
-    assert not off_origin, off_origin
-    assert not errors, errors
+        browser.close_and_check()
 
 
 def test_every_page_renders_without_leaving_the_origin(chromium_browser, real_app):
     from ui.pages import PAGES
-    context = chromium_browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
-    requests: list[str] = []
-    context.on("request", lambda r: requests.append(r.url))
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    browser = Recorder(chromium_browser, real_app)
+    page = browser.page
     shown = []
     try:
         for _, filename, url_path, *_ in PAGES:
@@ -119,13 +109,8 @@ def test_every_page_renders_without_leaving_the_origin(chromium_browser, real_ap
             assert not page.get_by_text("Traceback").count(), url_path
             shown.append(url_path)
     finally:
-        context.close()
-    assert {"search", "vendor", "alternatives", "concentration", "nearby", "sql"} <= set(shown)
-    origin = urlsplit(real_app).netloc
-    off_origin = sorted({u for u in requests if urlsplit(u).scheme in ("http", "https", "ws", "wss")
-                         and urlsplit(u).netloc != origin})
-    assert not off_origin, off_origin
-    assert not errors, errors
+        browser.close_and_check()
+    assert {"search", "vendor", "alternatives", "concentration", "nearby", "sql", "submit", "review"} <= set(shown)
 
 
 def test_vendor_page_leads_to_an_update_proposal_for_that_entry(chromium_browser, real_app):
