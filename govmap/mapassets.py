@@ -35,7 +35,7 @@ VENDOR_DIR = STATIC_DIR / "vendor"
 STATIC_URL = "/app/static"
 VENDOR_URL = f"{STATIC_URL}/vendor"
 BOUNDARIES_PATH = ROOT / "data" / "boundaries" / "prefectures.geojson"
-BOUNDARY_ATTRIBUTION = "境界: japanmap (Apache-2.0)"
+BOUNDARY_ATTRIBUTION = "境界 / Boundaries: japanmap (Apache-2.0)"  # one map serves both languages
 
 
 @dataclass(frozen=True)
