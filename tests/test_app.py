@@ -22,6 +22,18 @@ def test_every_page_runs_without_exception(catalog_env, name):
     assert not at.exception, at.exception
 
 
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_runs_in_english_with_no_message_key_showing(catalog_env, name):
+    from govmap import i18n
+    at = page(name)
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception, at.exception
+    shown = [e.value for kind in ("title", "header", "subheader", "caption", "info", "warning")
+             for e in getattr(at, kind)]
+    assert not [text for text in shown if text in i18n.MESSAGES], shown  # t() returns the key when one is missing
+
+
 def test_app_entry_point_runs_and_shows_the_map_page_and_footer(catalog_env):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
     assert not at.exception
