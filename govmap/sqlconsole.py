@@ -82,7 +82,7 @@ def check(catalog: Catalog, sql: object) -> str:
     try:
         statements = catalog.statements(text)
     except duckdb.Error as exc:
-        raise Refused(f"SQL を解析できません: {_first_line(exc)}", f"The query cannot be parsed: {_first_line(exc)}")
+        raise Refused(f"SQL を解析できません: {first_line(exc)}", f"The query cannot be parsed: {first_line(exc)}")
     if len(statements) != 1:
         raise Refused(f"一度に実行できる文は1つだけです({len(statements)} 文あります)。PIVOT は WITH … PIVOT … SELECT の形で書いてください。",
                       f"Run one statement at a time ({len(statements)} found). Write PIVOT inside a WITH … SELECT.")
@@ -108,7 +108,7 @@ RELATIONS_SQL = """SELECT name, comment FROM (
                    ORDER BY starts_with(name, 'v_') DESC, name"""
 
 
-def _first_line(exc: Exception) -> str:
+def first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
 
 

@@ -17,8 +17,8 @@ st.write(escape.markdown_text(t("sql.intro")))
 st.caption(t("sql.limits", seconds=settings.get("sql_time_limit_ms") / 1000, rows=f"{settings.get('max_returned_rows'):,}",
              memory=settings.get("sql_memory_limit")))
 
+relations = cat.frame(sqlconsole.RELATIONS_SQL)  # the schema browser and the bulk downloads list these
 with st.expander(t("sql.schema")):
-    relations = cat.frame(sqlconsole.RELATIONS_SQL)
     comments = dict(zip(relations["name"], relations["comment"]))
     chosen = st.selectbox(t("sql.schema.pick"), list(relations["name"]), key="sql_schema_pick")
     if chosen:
@@ -48,7 +48,7 @@ if run:
     except QueryInterrupted:
         st.error(t("sql.timeout", ms=settings.get("sql_time_limit_ms")))
     except Exception as exc:  # a DuckDB error in the analyst's SQL: show its first line, never a traceback
-        st.error(t("sql.error", error=escape.markdown_text(sqlconsole._first_line(exc))))
+        st.error(t("sql.error", error=escape.markdown_text(sqlconsole.first_line(exc))))
     else:
         st.session_state["sql_result"] = (sql, result)
 
@@ -67,16 +67,17 @@ if "sql_result" in st.session_state:
 
 with st.expander(t("sql.bulk")):
     st.caption(t("sql.bulk.help"))
-    names = list(cat.frame("""SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'
-                              ORDER BY table_type DESC, table_name""")["table_name"])
+    names = list(relations["name"])
     pick = st.selectbox(t("sql.bulk.pick"), names, index=names.index("v_organisations") if "v_organisations" in names else 0,
                         key="sql_bulk_pick")
-    whole = cat.frame(f'SELECT * FROM "{pick}"') if pick in names else None
-    if whole is not None:
+    if pick in names:
+        # The whole table is read and encoded only when a button is clicked, not on every rerun.
+        whole = lambda: cat.frame(f'SELECT * FROM "{pick}"')  # noqa: E731
         built = cat.meta().get("built_at", "")[:10]
         left, right = st.columns(2)
-        left.download_button(t("sql.download_csv"), exports.csv_bytes(whole), file_name=f"{pick}-{built}.csv",
+        left.download_button(t("sql.download_csv"), lambda: exports.csv_bytes(whole()), file_name=f"{pick}-{built}.csv",
                              mime="text/csv", key="sql_bulk_csv", on_click="ignore")
-        right.download_button(t("sql.download_parquet"), exports.parquet_bytes(whole), file_name=f"{pick}-{built}.parquet",
-                              mime="application/vnd.apache.parquet", key="sql_bulk_parquet", on_click="ignore")
+        right.download_button(t("sql.download_parquet"), lambda: exports.parquet_bytes(whole()),
+                              file_name=f"{pick}-{built}.parquet", mime="application/vnd.apache.parquet",
+                              key="sql_bulk_parquet", on_click="ignore")
     st.caption(t("sql.licence"))

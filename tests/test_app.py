@@ -1,7 +1,6 @@
 """The real Streamlit app through AppTest: pages run, search narrows, facets agree with the list,
 the language switch changes labels, the vendor page and the shortlist export work."""
 
-import io
 from pathlib import Path
 
 import pytest
