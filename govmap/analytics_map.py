@@ -19,7 +19,7 @@ import folium
 from folium.map import Layer
 from folium.template import Template
 
-from govmap import escape, mapview
+from govmap import escape, mapassets, mapview
 
 NO_DATA_COLOR = "#d9d9d9"
 # HHI classes (upper bound inclusive) and colours, light to dark.  10,000 = a single vendor.
@@ -29,7 +29,7 @@ HHI_LABELS = ("≤ 1,500", "1,500–2,500", "2,500–5,000", "5,000–9,999", "1
 _PREF_CODE = re.compile(r"^(0[1-9]|[1-3][0-9]|4[0-7])$")
 
 
-class _Choropleth(Layer):
+class _Choropleth(mapassets.DataOnly, Layer):
     """Prefecture polygons filled per feature (``properties.fill``), tooltip ``properties.tip``."""
 
     _template = Template("""
@@ -103,7 +103,7 @@ def add_home_marker(m: folium.Map, lat: float | None, lon: float | None, label: 
     """A distinct marker for the buyer's municipality (no icon images, so nothing to fetch)."""
     if lat is None or lon is None or (isinstance(lat, float) and math.isnan(lat)):
         return m
-    folium.CircleMarker([float(lat), float(lon)], radius=9, color="#111111", weight=3, fill=True,
-                        fill_color="#ffffff", fill_opacity=1.0,
-                        tooltip=folium.Tooltip(escape.js_template_html(label))).add_to(m)
+    tip = escape.js_template_html(label)
+    mapassets.Circles([[float(lat), float(lon), 9, "#ffffff", tip, tip]], name="home",
+                      style={"color": "#111111", "weight": 3, "fillOpacity": 1.0, "className": "govmap-home"}).add_to(m)
     return m

@@ -4,13 +4,23 @@ Every page, map popup, export and message that shows vendor text calls a functio
 Contexts and why each exists:
 
 * ``html_text``  – text inside HTML element content or a quoted attribute.
-* ``js_template_html`` – HTML that folium places inside a JavaScript template literal
-  (popups, tooltips).  ``html.escape`` alone is not enough there: ``${...}`` is evaluated, and a
-  backslash or backtick can end the literal (FIELD-NOTES "Vendor text in folium is not escaped").
-  We therefore also encode `` ` ``, ``$`` and ``\\`` as HTML character references, which the
-  browser turns back into the literal characters only after the JavaScript has run.
-* ``markdown_text`` – text passed to ``st.markdown``/``st.write``: Markdown and HTML metacharacters
-  are backslash-escaped so that links, images and emphasis do not render.
+* ``js_template_html`` – HTML that ends up in a map popup, tooltip or legend.  ``html.escape`` alone
+  is not enough there: inside a JavaScript template literal ``${...}`` is evaluated and a backslash
+  or backtick can end the literal (FIELD-NOTES "Vendor text in folium is not escaped"), and
+  folium/branca compile rendered map code as a Jinja template, where ``{{ … }}``, ``{% … %}`` and
+  ``{# … #}`` run on the server (FIELD-NOTES "Measured on the landed app").  We therefore also
+  encode `` ` ``, ``$``, ``\\``, ``{``, ``}`` and ``%`` as HTML character references, which the
+  browser turns back into the literal characters when it parses the HTML.  (The map elements also
+  never hand their data to a template compiler: govmap/mapassets.py ``DataOnly``.)
+* ``script_json`` (govmap/mapassets.py) – JSON inside a ``<script>``; strings have ``{ } %`` as
+  ``\\u`` escapes there for the same reason.
+* ``markdown_text`` – the one function for vendor text in any Streamlit element that renders
+  Markdown: ``st.markdown``/``st.write``/``st.caption``, ``st.table`` cells, widget labels, radio and
+  select options (``format_func``), help texts, expander and tab labels, column headers.  Markdown and
+  HTML metacharacters are backslash-escaped (no links, images, emphasis, tables, HTML, ``$…$`` math),
+  and a word joiner (U+2060) follows every ``:`` so that ``:material/…:`` icons, ``:emoji:``
+  shortcodes and ``:red[…]`` colour directives cannot form.  tests/test_markdown_policy.py lists
+  every call site that passes text to such an element.
 * ``csv_cell`` – a cell in a CSV/XLSX opened in Excel: a leading ``= + - @`` tab or CR starts a
   formula (OWASP "CSV injection"), so such cells get a leading apostrophe.
 * ``safe_url`` – only http(s) URLs become links.
@@ -21,12 +31,15 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from urllib.parse import urlsplit
 
 # Bidi overrides/isolates and zero-width characters: shown text must not be reordered or hidden.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-_JS_TEMPLATE = {"`": "&#96;", "$": "&#36;", "\\": "&#92;"}
+# C0/C1 controls other than newline and tab (unicodedata category Cc), removed in one regex pass.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_JS_TEMPLATE = {"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;", "%": "&#37;"}
+_JS_TEMPLATE_RE = re.compile("[`$\\\\{}%]")
+_WORD_JOINER = "\u2060"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&\"'])")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -35,9 +48,7 @@ def plain(value: object) -> str:
     """Text with control, bidi-override and zero-width characters removed (newlines kept)."""
     if value is None:
         return ""
-    text = str(value)
-    text = _INVISIBLE.sub("", text)
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    return _CONTROL.sub("", _INVISIBLE.sub("", str(value)))
 
 
 def html_text(value: object) -> str:
@@ -47,14 +58,14 @@ def html_text(value: object) -> str:
 
 def js_template_html(value: object) -> str:
     """Escape for HTML that ends up inside a JavaScript template literal (folium popups/tooltips)."""
-    escaped = html_text(value)
-    return "".join(_JS_TEMPLATE.get(ch, ch) for ch in escaped)
+    return _JS_TEMPLATE_RE.sub(lambda m: _JS_TEMPLATE[m.group()], html_text(value))
 
 
 def markdown_text(value: object) -> str:
-    """Escape for Streamlit Markdown so vendor text never renders as links, images or HTML."""
-    text = plain(value).replace("\n", " ")
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    """Escape for Streamlit Markdown so vendor text never renders as links, images, HTML, math,
+    icons, emoji or colours: the one policy for every Markdown-rendering element (module doc)."""
+    text = plain(value).replace("\r", " ").replace("\n", " ")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\\:", "\\:" + _WORD_JOINER)
 
 
 def csv_cell(value: object) -> object:

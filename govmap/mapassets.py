@@ -11,18 +11,28 @@ The elements below (OfflineMap, OfflineMarkerCluster, OrgCluster, Circles, Bound
 Setup) carry their data as one compact JSON array each (``script_json``) and build the markers in
 the browser: server time and payload stay small (FIELD-NOTES "Map at scale"), and popups are DOM
 nodes whose text st_folium can return.  Callers escape vendor text before it gets here
-(govmap/escape.py); ``script_json`` only guarantees that no string can end the <script>.
+(govmap/escape.py).
+
+Templates: branca's ``MacroElement.render`` wraps each rendered macro in ``Element(text)``, which
+compiles that text as a *new* Jinja template when the figure renders (unsandboxed: ``{{ … }}`` in
+vendor text would run on the server, ``{% raw %}`` would crash the page).  Our elements inherit
+``DataOnly``, whose ``render`` hands the finished macro output to the figure as ``Literal`` text that
+is never compiled; their templates are fixed strings whose only inputs are JSON attributes.  As a
+second wall, ``script_json`` writes ``{``, ``}`` and ``%`` inside strings as ``\\u`` escapes, so no data
+string contains a Jinja delimiter even if some future code compiled it.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import folium
-from branca.element import MacroElement
+from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElement
+from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.plugins import MarkerCluster
 from folium.template import Template
@@ -108,6 +118,40 @@ MAP_STYLE = """
 """
 
 
+class Literal(Element):
+    """Finished HTML/JavaScript that is inserted as it is: never compiled as a template."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._text = str(text)
+
+    def render(self, **kwargs) -> str:
+        return self._text
+
+
+class DataOnly:
+    """Mixin for the map elements: render each macro once, hand the result on as a ``Literal``.
+
+    The same steps as branca ``MacroElement.render`` (and folium ``JSCSSMixin.render`` for the asset
+    links), except that the macro output is not wrapped in ``Element(text)`` (a second Jinja
+    compilation; module doc)."""
+
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        assert isinstance(figure, Figure), "You cannot render this Element if it is not in a Figure."
+        if isinstance(self, JSCSSMixin):
+            for name, link in self.default_js:
+                figure.header.add_child(JavascriptLink(link), name=name)
+            for name, link in self.default_css:
+                figure.header.add_child(CssLink(link), name=name)
+        for child in self._children.values():
+            child.render(**kwargs)
+        macros = self._template.module.__dict__
+        for part, target in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
+            if (macro := macros.get(part)) is not None:
+                target.add_child(Literal(macro(self, kwargs)), name=self.get_name())
+
+
 class OfflineMap(folium.Map):
     """folium.Map with Leaflet and jQuery from /app/static (no Bootstrap, Font Awesome or CDN)."""
 
@@ -122,7 +166,7 @@ class OfflineMarkerCluster(MarkerCluster):
     default_css = CLUSTER_CSS
 
 
-class OrgCluster(OfflineMarkerCluster):
+class OrgCluster(DataOnly, OfflineMarkerCluster):
     """Organisation circle markers in one client-side cluster, built from one compact JSON array
     (like folium's FastMarkerCluster, but UTF-8 JSON and popups as DOM nodes so st_folium can read
     their text).  Rows: [lat, lon, colour index, tooltip html, popup html]."""
@@ -157,7 +201,7 @@ class OrgCluster(OfflineMarkerCluster):
                                     "className": "govmap-org"})
 
 
-class Setup(MacroElement):
+class Setup(DataOnly, MacroElement):
     """Map-wide CSS, and Leaflet's default icon path (it cannot guess it: FIELD-NOTES)."""
 
     _template = Template("""
@@ -173,7 +217,7 @@ class Setup(MacroElement):
         self.css, self.image_path = MAP_STYLE, ICON_IMAGE_PATH
 
 
-class Boundaries(Layer):
+class Boundaries(DataOnly, Layer):
     """The bundled prefecture outlines (data/boundaries/prefectures.geojson)."""
 
     _template = Template("""
@@ -196,7 +240,7 @@ class Boundaries(Layer):
                                     "fillOpacity": 1.0 if filled else 0.0})
 
 
-class Circles(Layer):
+class Circles(DataOnly, Layer):
     """Circle markers from one compact array: [lat, lon, radius, colour, tooltip html, popup html]."""
 
     _template = Template("""
@@ -219,15 +263,15 @@ class Circles(Layer):
         {% endmacro %}
     """)
 
-    def __init__(self, rows: list, name: str):
+    def __init__(self, rows: list, name: str, style: dict | None = None):
         super().__init__(name=name, control=False)
         self._name = "Circles"
         self.rows_json = script_json(rows)
-        self.style_json = script_json({"color": "#ffffff", "weight": 1, "fillOpacity": 0.65,
-                                    "className": "govmap-" + name})
+        self.style_json = script_json(style or {"color": "#ffffff", "weight": 1, "fillOpacity": 0.65,
+                                                "className": "govmap-" + name})
 
 
-class Legend(MacroElement):
+class Legend(DataOnly, MacroElement):
     """A bottom-right box; ``html`` must already be escaped."""
 
     _template = Template("""
@@ -252,11 +296,21 @@ class Legend(MacroElement):
         self.html_json = script_json(html)
 
 
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_TEMPLATE_CHARS = re.compile(r"[{}%]")
+_TEMPLATE_ESCAPES = {"{": "\\u007b", "}": "\\u007d", "%": "\\u0025"}
+
+
 def script_json(value: object) -> str:
     """JSON to paste into a <script>: compact UTF-8 (Japanese stays 3 bytes a character, not a
     6-byte \\u escape).  ``</`` becomes ``<\\/`` and ``<!--`` ``\\u003c!--``, so no string can end the
-    script element or open an HTML comment in it (vendor text is entity-escaped before this anyway)."""
+    script element or open an HTML comment in it (vendor text is entity-escaped before this anyway).
+    Inside strings ``{ } %`` become ``\\u007b \\u007d \\u0025``: no Jinja delimiter in any data (module
+    doc); JSON's own braces never form one (an object opens with ``{"`` or ``{}``)."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    if "{" in text or "%" in text:
+        text = _JSON_STRING.sub(lambda m: _TEMPLATE_CHARS.sub(lambda c: _TEMPLATE_ESCAPES[c.group()], m.group()),
+                                text)
     return (text.replace("</", "<\\/").replace("<!--", "\\u003c!--")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 

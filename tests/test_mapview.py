@@ -171,7 +171,7 @@ def test_hostile_vendor_text_only_appears_escaped():
         html = render(m)
         for raw in HOSTILE:
             assert raw not in html, raw
-        assert "&#36;{alert(1)}" in html.replace("\\u0026", "&"), "the text is there, escaped"
+        assert "&#36;&#123;alert(1)&#125;" in html.replace("\\u0026", "&"), "the text is there, escaped"
         assert not re.search(r"href\s*=\s*\\?[\"']?\s*javascript:", html, re.IGNORECASE)
 
 
