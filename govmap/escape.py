@@ -68,6 +68,20 @@ def markdown_text(value: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\\:", "\\:" + _WORD_JOINER)
 
 
+_URL_KEEP = re.compile(r"[^A-Za-z0-9\-._~:/?#@!&'+,;=%]")
+
+
+def markdown_link(url: object, label: object) -> str:
+    """A Markdown link for http(s) URLs (label through ``markdown_text``; every character of the
+    destination outside a conservative URL set percent-encoded, so ``( ) < > $ * [ ]`` and spaces cannot
+    end the link or start anything); only the escaped label otherwise."""
+    href = safe_url(url)
+    if href is None:
+        return markdown_text(label)
+    href = _URL_KEEP.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), href)
+    return f"[{markdown_text(label)}]({href})"
+
+
 def csv_cell(value: object) -> object:
     """Neutralise a spreadsheet cell: text starting like a formula gets a leading apostrophe."""
     if value is None:
