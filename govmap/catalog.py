@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,20 +51,32 @@ def file_identity(path: Path) -> tuple[int, int, int] | None:
 
 
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """A sandboxed read-only connection to the catalog file ``path``, as database ``catalog``.
+
+    The file is ATTACHed to a private in-memory instance instead of being opened as the
+    database itself: DuckDB keeps one instance per file path in a process, so a direct
+    ``connect(path)`` while an older build is open would hand back the older build.  Attached
+    privately, a newly swapped-in file opens beside the old one (ui/context.catalog).  File and
+    network access are switched off after the ATTACH and the configuration is locked.  A cursor
+    starts in the in-memory database: ``USE catalog`` first (Catalog does)."""
     if not Path(path).exists():
         raise CatalogMissing(f"catalog not found: {path} (run `python -m etl build`)")
     config = {
-        "enable_external_access": False,
         "autoload_known_extensions": False,
         "autoinstall_known_extensions": False,
         "memory_limit": str(settings.get("sql_memory_limit")),
         "threads": int(settings.get("sql_threads")),
     }
-    con = duckdb.connect(str(path), read_only=True, config=config)
-    # DuckDB shares one database instance per file within a process: a second connection to a
-    # file already opened here finds the configuration locked, which is what we want.
-    if not con.execute("SELECT current_setting('lock_configuration')").fetchone()[0]:
+    con = duckdb.connect(":memory:", config=config)
+    try:
+        quoted = str(path).replace("'", "''")
+        con.execute(f"ATTACH '{quoted}' AS catalog (READ_ONLY)")
+        con.execute("USE catalog")
+        con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
+    except BaseException:
+        con.close()
+        raise
     return con
 
 
@@ -94,20 +107,99 @@ def arrow_to_pandas(table) -> pd.DataFrame:
     return pd.DataFrame(columns, columns=table.column_names)
 
 
-class Catalog:
-    """A read-only catalog.  Share one per process; each query takes its own cursor."""
+class CatalogUnreadable(RuntimeError):
+    """The catalog file exists but cannot be opened or read (corrupt, truncated, wrong format)."""
 
-    def __init__(self, path: Path | None = None):
+
+class _Build:
+    """One swapped-in catalog file (one inode), open read-only, shared by the handles that use it.
+
+    A descriptor held on the file names the build by its inode (``identity``, taken before the
+    connection opens the path, so a swap in between is seen as a newer file at the next check).
+    Closed when it is retired (a newer build took its place, or its owner closed it) and no
+    handle uses it."""
+
+    def __init__(self, path: Path):
+        if not Path(path).exists():
+            raise CatalogMissing(f"catalog not found: {path} (run `python -m etl build`)")
+        self.fd = os.open(path, os.O_RDONLY)
+        st = os.fstat(self.fd)
+        self.identity = (st.st_ino, st.st_size, st.st_mtime_ns)
+        try:
+            self.con = connect_read_only(Path(path))
+            self.con.execute("SELECT count(*) FROM catalog_meta").fetchone()  # a corrupt file fails here
+        except BaseException as exc:
+            self._close_fd()
+            if isinstance(exc, duckdb.Error):
+                raise CatalogUnreadable(f"catalog {path} cannot be read: {exc}") from exc
+            raise
+        self.users = 0
+        self.retired = False
+        self.closed = False
+        self._lock = threading.RLock()  # a handle's finalizer may run inside another call here
+
+    def acquire(self) -> None:
+        with self._lock:
+            if self.closed:
+                raise CatalogMissing("this catalog build has been closed")
+            self.users += 1
+
+    def release(self) -> None:
+        with self._lock:
+            self.users -= 1
+            self._close_if_unused()
+
+    def retire(self) -> None:
+        with self._lock:
+            self.retired = True
+            self._close_if_unused()
+
+    def _close_if_unused(self) -> None:
+        if self.retired and self.users <= 0 and not self.closed:
+            self.closed = True
+            try:
+                self.con.close()
+            finally:
+                self._close_fd()
+
+    def _close_fd(self) -> None:
+        try:
+            os.close(self.fd)
+        except OSError:
+            pass
+
+
+class Catalog:
+    """A read-only catalog.  Each query takes its own cursor, so threads may share one.
+
+    ``Catalog(path)`` opens the file for its owner (closed by ``close()``).  The app hands out
+    handles of a shared build instead (``CatalogPool.handle()``): a build stays open while any
+    handle of it is alive, so a run keeps the build it started with however often a new one is
+    swapped in."""
+
+    def __init__(self, path: Path | None = None, *, _build: _Build | None = None):
         self.path = Path(path or settings.path("catalog_path"))
-        self.identity = file_identity(self.path)
-        self._con = connect_read_only(self.path)
+        self._own = _build is None
+        self._build = _build or _Build(self.path)
+        self._build.acquire()
+        self._release = weakref.finalize(self, self._build.release)
+        self.identity = self._build.identity
+        self._con = self._build.con
         self._meta: dict[str, str] | None = None
 
     def is_stale(self) -> bool:
         return file_identity(self.path) != self.identity
 
     def close(self) -> None:
-        self._con.close()
+        """Done with this handle; an own build is closed now, a shared one when its last user is done."""
+        if self._own:
+            self._build.retire()
+        self._release()
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        cursor = self._con.cursor()
+        cursor.execute("USE catalog")  # a cursor starts in the in-memory database (connect_read_only)
+        return cursor
 
     def statements(self, sql: str) -> list:
         """DuckDB's own parse of ``sql`` (one Statement per statement, with ``.type``); runs nothing."""
@@ -120,7 +212,7 @@ class Catalog:
         limit_ms = int(settings.get("sql_time_limit_ms"))
         max_rows = cap if max_rows is None else min(int(max_rows), cap)
         time_limit_ms = limit_ms if time_limit_ms is None else min(int(time_limit_ms), limit_ms)
-        cursor = self._con.cursor()
+        cursor = self._cursor()
         timer = threading.Timer(time_limit_ms / 1000.0, cursor.interrupt)
         started = time.perf_counter()
         timer.start()
@@ -140,7 +232,7 @@ class Catalog:
     def frame(self, sql: str, params: list | dict | None = None) -> pd.DataFrame:
         """A whole (internal, trusted) result as a DataFrame, e.g. the organisation list the app
         indexes.  Still time-limited; the row cap does not apply because the app needs every row."""
-        cursor = self._con.cursor()
+        cursor = self._cursor()
         timer = threading.Timer(max(30.0, settings.get("sql_time_limit_ms") / 1000.0), cursor.interrupt)
         timer.start()
         try:
@@ -172,3 +264,56 @@ class Catalog:
     @property
     def is_synthetic(self) -> bool:
         return self.meta().get("synthetic", "false") == "true"
+
+
+class CatalogPool:
+    """The app's one view of a catalog file, safe across swaps (one pool per path and process).
+
+    ``handle()`` returns a Catalog handle of the current build, first opening a newly swapped-in
+    file *beside* the open one (never closing a build a run may still be reading).  The replaced
+    build is retired and closed when its last handle is gone, i.e. when no run uses it.  A new
+    file that cannot be read (corrupt, truncated) is not switched to: the last good build keeps
+    being served and ``problem`` says why; with no good build, ``handle()`` raises
+    CatalogUnreadable."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._current: _Build | None = None
+        self._bad: tuple | None = None          # identity of a file that failed to open
+        self.problem: str | None = None         # why the newest file is not served
+        self._retired: list[_Build] = []
+        self._lock = threading.RLock()
+
+    def handle(self) -> Catalog | None:
+        """A handle of the current build; None when no catalog file exists and none is open."""
+        identity = file_identity(self.path)
+        with self._lock:
+            current = self._current
+            if current is not None and (identity is None or identity == current.identity or identity == self._bad):
+                return Catalog(self.path, _build=current)
+            if identity is None:
+                return None
+            if identity == self._bad:
+                raise CatalogUnreadable(self.problem or f"catalog {self.path} cannot be read")
+            try:
+                fresh = _Build(self.path)
+            except CatalogMissing:
+                return Catalog(self.path, _build=current) if current is not None else None
+            except CatalogUnreadable as exc:
+                self._bad, self.problem = identity, str(exc)
+                if current is not None:
+                    return Catalog(self.path, _build=current)
+                raise
+            self._bad, self.problem = None, None
+            self._current = fresh
+            handle = Catalog(self.path, _build=fresh)
+            if current is not None:
+                self._retired.append(current)
+                current.retire()
+            return handle
+
+    def open_builds(self) -> int:
+        """Builds still open: the current one plus replaced ones some run still uses."""
+        with self._lock:
+            self._retired = [b for b in self._retired if not b.closed]
+            return len(self._retired) + (self._current is not None and not self._current.closed)

@@ -4,40 +4,39 @@ URL query-string state and the footer.  Domain logic stays in govmap/ (no stream
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import streamlit as st
 
-from govmap import escape, i18n, settings
-from govmap.catalog import Catalog, CatalogMissing, file_identity
+from govmap import durability_messages, escape, i18n, settings  # noqa: F401 (registers messages)
+from govmap.catalog import Catalog, CatalogPool, CatalogUnreadable
 
 
-_open: dict[str, Catalog] = {}
-_open_lock = threading.Lock()
+_pools: dict[str, CatalogPool] = {}
+_pools_lock = threading.Lock()
+
+
+def catalog_pool() -> CatalogPool:
+    """This process's pool of the configured catalog file (govmap/catalog.py CatalogPool)."""
+    path = str(settings.path("catalog_path"))
+    with _pools_lock:
+        if path not in _pools:
+            _pools[path] = CatalogPool(Path(path))
+        return _pools[path]
 
 
 def catalog() -> Catalog | None:
-    """The current catalog, reopened when a new build has been swapped in; None if missing.
+    """A handle of the current catalog; None if there is none (missing, or unreadable with no
+    good build open).
 
-    The old connection is closed *before* the new one is opened: DuckDB keeps one database
-    instance per file path in a process, and while any connection to it is open, connecting to
-    the same path again returns that instance, i.e. the replaced file (so a published build
-    would never be seen without a restart)."""
-    path = settings.path("catalog_path")
-    identity = file_identity(path)
-    if identity is None:
+    A newly swapped-in build is opened beside the one in use; a run keeps the handle it got, and
+    the replaced build is closed once no run holds a handle of it (sessions switch at their next
+    run, nobody's query is cut off).  A corrupt new file is not switched to: the last good build
+    keeps being served (``CatalogPool.problem`` says why)."""
+    try:
+        return catalog_pool().handle()
+    except CatalogUnreadable:
         return None
-    with _open_lock:
-        current = _open.get(str(path))
-        if current is not None and current.identity == identity:
-            return current
-        if current is not None:
-            current.close()
-            del _open[str(path)]
-        try:
-            _open[str(path)] = Catalog(path)
-        except CatalogMissing:
-            return None
-        return _open[str(path)]
 
 
 def leave_pages_folder_mode() -> None:
@@ -87,7 +86,11 @@ def language_switch() -> None:
 
 
 def require_catalog() -> Catalog:
-    cat = catalog()
+    try:
+        cat = catalog_pool().handle()
+    except CatalogUnreadable:
+        st.error(t("catalog.unreadable"))
+        st.stop()
     if cat is None:
         st.error(t("catalog.missing"))
         st.stop()
