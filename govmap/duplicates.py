@@ -1,7 +1,10 @@
 """Likely-duplicate detection for organisations: reported for a human, never merged silently.
 
-Signals: the same 法人番号; normalised names (legal form, case, width and kana folded) scoring at
-or above the cutoff with rapidfuzz; a shared head-office municipality raises confidence.
+Signals: the same 法人番号; names scoring at or above the cutoff with rapidfuzz, compared by their
+identity keys (govmap/identity.py: legal form, case, width and kana folded, and look-alike characters
+such as kanji 一/夕 for katakana ー/タ or Cyrillic/Greek letters for Latin folded to one skeleton), so
+an impersonating spelling scores like the real name; a shared head-office municipality raises
+confidence.  Pending submissions are compared with each other too (``among_submissions``).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from govmap import settings
+from govmap.identity import identity_key
 from govmap.normalize import name_key
 
 
@@ -23,8 +27,19 @@ class DuplicateCandidate:
     reasons: tuple[str, ...]
 
 
+LOOKALIKE = "look-alike characters"
+
+
 def _keys(rec: dict) -> list[str]:
-    return [k for k in (name_key(rec.get("name_ja")), name_key(rec.get("name_en"))) if len(k) >= 2]
+    return [k for k in (identity_key(rec.get("name_ja")), identity_key(rec.get("name_en"))) if len(k) >= 2]
+
+
+def _lookalike(a: dict, b: dict) -> bool:
+    """Same identity key, different spelling: one name imitates the other with look-alike characters."""
+    ids_a, ids_b = set(_keys(a)), set(_keys(b))
+    plain_a = {name_key(a.get(f)) for f in ("name_ja", "name_en")} - {""}
+    plain_b = {name_key(b.get(f)) for f in ("name_ja", "name_en")} - {""}
+    return bool(ids_a & ids_b) and not plain_a & plain_b
 
 
 def _score(keys_a: list[str], keys_b: list[str]) -> float:
@@ -48,7 +63,7 @@ def find_duplicates(records: list[dict], cutoff: float | None = None) -> list[Du
     for entries in blocks.values():
         _pairs_in_block(entries, cutoff, pairs)
     _add_corporate_number_pairs(records, pairs)
-    return [_candidate(records[i], records[j], score, _score(keys[i], keys[j]))
+    return [_candidate(records[i], records[j], score, _score(keys[i], keys[j]), cutoff)
             for (i, j), score in sorted(pairs.items())]
 
 
@@ -75,10 +90,12 @@ def _add_corporate_number_pairs(records: list[dict], pairs: dict) -> None:
             by_number[number] = i
 
 
-def _candidate(a: dict, b: dict, score: float, name_score: float) -> DuplicateCandidate:
+def _candidate(a: dict, b: dict, score: float, name_score: float, cutoff: float) -> DuplicateCandidate:
     reasons = []
-    if name_score >= float(settings.get("duplicate_score_cutoff")):
+    if name_score >= cutoff:
         reasons.append(f"name {name_score:.0f}")
+        if _lookalike(a, b):
+            reasons.append(LOOKALIKE)
     if a.get("corporate_number") and a.get("corporate_number") == b.get("corporate_number"):
         reasons.append("same corporate number")
     if a.get("hq_municipality_code") and a.get("hq_municipality_code") == b.get("hq_municipality_code"):
@@ -95,6 +112,8 @@ def similar_to(candidate: dict, records: list[dict], limit: int = 5, cutoff: flo
         reasons = []
         if score >= cutoff:
             reasons.append(f"name {score:.0f}")
+            if _lookalike(candidate, rec):
+                reasons.append(LOOKALIKE)
         if candidate.get("corporate_number") and candidate.get("corporate_number") == rec.get("corporate_number"):
             reasons.append("same corporate number")
             score = 100.0
@@ -104,3 +123,19 @@ def similar_to(candidate: dict, records: list[dict], limit: int = 5, cutoff: flo
             out.append((rec, score, tuple(reasons)))
     out.sort(key=lambda t: -t[1])
     return out[:limit]
+
+
+def among_submissions(items: list[dict], cutoff: float) -> dict[str, list[dict]]:
+    """For each open submission (dicts with receipt, name_ja, name_en, corporate_number,
+    hq_municipality_code), the other open submissions it looks like, best first: identical or
+    look-alike entries sent several times are shown to the reviewer as one case, not as strangers."""
+    records = [{**item, "org_id": item["receipt"]} for item in items]
+    by_receipt = {r["org_id"]: r for r in records}
+    out: dict[str, list[dict]] = {}
+    for cand in find_duplicates(records, cutoff=cutoff):
+        for me, other in ((cand.a, cand.b), (cand.b, cand.a)):
+            out.setdefault(me, []).append({"receipt": other, "name_ja": by_receipt[other].get("name_ja") or "",
+                                           "score": cand.score, "reasons": list(cand.reasons)})
+    for found in out.values():
+        found.sort(key=lambda d: (-d["score"], d["receipt"]))
+    return out

@@ -36,8 +36,39 @@ _EN_PREFIX = re.compile(r"^\s*" + _EN_FORM + r"\s+")
 _SPACES = re.compile(r"\s+")
 # Anything that is not a letter, digit, kana or kanji is dropped from keys.
 _NOT_WORD = re.compile(r"[^\w]|_", re.UNICODE)
-_CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e"
-                      r"\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def _invisible_class() -> str:
+    """A regex class of characters that show nothing (or reorder what follows) and mean nothing in a
+    name or a description: every control (Cc) but tab and newline, every format character (Cf:
+    U+00AD soft hyphen, zero-width and bidi controls, U+061C, tag characters U+E0000-E007F ...),
+    lone surrogates (Cs), and the blank letters that are not Cf: Hangul fillers (U+115F, U+1160,
+    U+3164, U+FFA0), Braille blank U+2800, combining grapheme joiner U+034F, Khmer U+17B4/U+17B5,
+    Mongolian variation selectors, U+FFFC.  Computed from the running Python's Unicode database
+    (planes 0, 1 and 14 hold every Cc/Cf/Cs code point), so new format characters are covered."""
+    points = [c for r in (range(0x20000), range(0xE0000, 0xE1000)) for c in r
+              if unicodedata.category(chr(c)) in ("Cc", "Cf", "Cs") and c not in (0x09, 0x0A)]
+    points += [0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180B, 0x180C, 0x180D, 0x180F, 0x2800, 0x3164,
+               0xFFA0, 0xFFFC]
+    ranges, start, prev = [], None, None
+    for c in sorted(set(points)):
+        if start is not None and c == prev + 1:
+            prev = c
+            continue
+        if start is not None:
+            ranges.append((start, prev))
+        start = prev = c
+    ranges.append((start, prev))
+    return "".join(f"\\U{a:08x}-\\U{b:08x}" if a != b else f"\\U{a:08x}" for a, b in ranges)
+
+
+_CONTROL = re.compile("[" + _invisible_class() + "]")
+# Variation selectors mean something only right after a kanji (異体字 IVS/SVS) or a symbol (emoji
+# or text presentation); anywhere else (after Latin, at the start, after another selector) they
+# are invisible noise and are dropped.
+_VARIATION = re.compile(r"[\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+_VS_BASE = re.compile(r"[\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3038-\u303b\u3400-\u4dbf\u4e00-\u9fff"
+                      r"\uf900-\ufaff\U00020000-\U0003ffff]")
 # Small/variant kana that official names spell either way (龍ケ崎 / 龍ヶ崎).
 _KANA_VARIANTS = str.maketrans({"ヶ": "ケ", "ヵ": "カ", "ゖ": "け", "ゕ": "か"})
 
@@ -78,7 +109,20 @@ def boundary(value: object) -> str:
 def _boundary_once(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _CONTROL.sub("", text)
+    if _VARIATION.search(text):
+        text = _drop_meaningless_selectors(text)
     return _SPACES.sub(" ", text).strip()
+
+
+def _drop_meaningless_selectors(text: str) -> str:
+    out: list[str] = []
+    for ch in text:
+        if _VARIATION.fullmatch(ch):
+            prev = out[-1] if out else ""
+            if not prev or not (_VS_BASE.fullmatch(prev) or unicodedata.category(prev) == "So"):
+                continue
+        out.append(ch)
+    return "".join(out)
 
 
 def fold(value: object) -> str:

@@ -192,6 +192,8 @@ REVIEW = {
     "rev.pick": _m("審査する申請", "Submission to review"),
     "rev.detail": _m("受付番号 {receipt}(第{version}版)", "Receipt {receipt} (version {version})"),
     "rev.duplicates": _m("既存の組織と重複している可能性があります:", "Possibly a duplicate of:"),
+    "rev.similar_submissions": _m("審査待ちの他の申請と重複している可能性があります:",
+                                  "Looks like these other submissions under review:"),
     "rev.compare": _m("比較対象", "Compare with"),
     "rev.compare.none": _m("(比較しない)", "(nothing)"),
     "rev.compare.org": _m("カタログの掲載内容: {id}", "Catalog entry: {id}"),

@@ -23,6 +23,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from govmap import duplicates as dup
+from govmap import settings
 from govmap.normalize import boundary
 from govmap.store import Limit, Store
 
@@ -191,15 +193,31 @@ class Submissions:
             rows = con.execute("""SELECT s.*, v.payload, v.duplicates, v.target_org_id FROM submissions s
                                   JOIN versions v ON v.receipt = s.receipt AND v.version = s.current_version
                                   ORDER BY s.updated_at, s.receipt""").fetchall()
+        items = [self._summary(r) for r in rows]
+        similar = self._similar_open(items)
         out = []
-        for r in rows:
-            item = self._summary(r)
+        for item in items:
+            item["similar_submissions"] = similar.get(item["receipt"], [])
+            if item["similar_submissions"] and "duplicate" not in item["kinds"]:
+                item["kinds"].append("duplicate")
             if statuses and item["status"] not in statuses:
                 continue
             if kinds and not set(kinds) & set(item["kinds"]):
                 continue
             out.append(item)
         return out
+
+    def similar_submissions(self, receipt: str) -> list[dict]:
+        """Other open submissions that look like this one (identical or look-alike names, same
+        法人番号): the same entry sent twice, or an imitation of one under review, shows as such."""
+        return self._similar_open(self.queue(kinds=())).get(receipt, []) if receipt else []
+
+    @staticmethod
+    def _similar_open(items: list[dict]) -> dict[str, list[dict]]:
+        open_ = [{"receipt": i["receipt"], "name_ja": i["name_ja"], "name_en": i["name_en"],
+                  "corporate_number": i.get("corporate_number", ""), "hq_municipality_code": i.get("municipality_code", "")}
+                 for i in items if i["status"] in ("pending", "changes_requested")]
+        return dup.among_submissions(open_, float(settings.get("duplicate_score_cutoff")) - 10)
 
     def detail(self, receipt: str) -> dict:
         """Everything a reviewer needs: every version, the private contact, the audit trail."""
@@ -212,6 +230,7 @@ class Submissions:
                 "SELECT * FROM versions WHERE receipt = ? ORDER BY version", (receipt,))]
             view["audit"] = [dict(a) for a in con.execute(
                 "SELECT * FROM audit_log WHERE receipt = ? ORDER BY seq", (receipt,))]
+        view["similar_submissions"] = self.similar_submissions(receipt)
         return view
 
     def approve(self, receipt: str, actor: Actor, expected_version: int, note: str = "") -> None:
@@ -361,7 +380,8 @@ class Submissions:
         org = payload.get("org", {})
         return {"receipt": r["receipt"], "status": r["status"], "version": r["current_version"],
                 "created_at": r["created_at"], "updated_at": r["updated_at"], "name_ja": org.get("name_ja", ""),
-                "name_en": org.get("name_en", ""), "target_org_id": r["target_org_id"], "duplicates": dups,
+                "name_en": org.get("name_en", ""), "corporate_number": org.get("corporate_number", ""),
+                "municipality_code": org.get("municipality_code", ""), "target_org_id": r["target_org_id"], "duplicates": dups,
                 "kinds": kinds, "n_services": len(payload.get("services", []))}
 
 

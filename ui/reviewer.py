@@ -148,6 +148,10 @@ def review_panel(store: subs.Submissions, items: list[dict]) -> None:
     if detail["duplicates"]:
         st.warning(t("rev.duplicates"))
         st.text(", ".join(f"{escape.plain(d['name_ja'])} ({d['org_id']})" for d in detail["duplicates"]))
+    if detail.get("similar_submissions"):
+        st.warning(t("rev.similar_submissions"))
+        st.text(", ".join(f"{subs.format_receipt(d['receipt'])} {escape.plain(d['name_ja'])} ({', '.join(d['reasons'])})"
+                          for d in detail["similar_submissions"]))
     options = comparisons(detail)
     choices = [None, *options]
     if st.session_state.get("rev_compare") not in choices:  # another submission was picked
