@@ -158,3 +158,12 @@ def identity_key(value: object) -> str:
         text = _SPACING_MARKS.sub(r"\1", text)
         text = boundary(_MARKED.sub(lambda m: m.group(1).translate(_table()) + m.group(2), text))
     return _identity_key(text.translate(_KANA_SIZE))
+
+
+def looks_like_ascii(text: str) -> bool:
+    """True when non-ASCII ``text`` reads as ASCII letters and digits once look-alikes are folded
+    (Cyrillic ``аpple``, Greek ``ΑΝΝΑΙ``): a whole-script imitation of a Latin name."""
+    if text.isascii():
+        return False
+    folded = unicodedata.normalize("NFKC", text.translate(_to_ascii()))
+    return folded.isascii()

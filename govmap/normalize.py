@@ -125,6 +125,12 @@ def _drop_meaningless_selectors(text: str) -> str:
     return "".join(out)
 
 
+def strip_invisible(text: str) -> str:
+    """``text`` without the invisible and format characters ``boundary`` removes, nothing else
+    changed (for values kept as typed, such as URLs)."""
+    return _CONTROL.sub("", text)
+
+
 def fold(value: object) -> str:
     """Case, width and kana folding: the base of every key (keeps spaces between words)."""
     return _fixpoint(_fold_once, boundary(value))

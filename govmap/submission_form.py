@@ -4,8 +4,10 @@ The page (pages/submit.py via ui/submitform.py) keeps every widget value in a fl
 ``org.name_ja``, ``svc.0.categories``, ``ado.1.url``, ``contact.email`` ...; ``validate`` turns that
 dict into an *entry* (what may be published) and a *contact* (private, for reviewers only), or
 returns errors keyed like the fields so the page shows each one next to its field.  Text passes
-``normalize.boundary`` (NFKC, no control/bidi/zero-width characters) and a length limit; URLs must be
-http(s); the 法人番号 check digit is verified; places come from the gazetteer.
+``normalize.boundary`` (NFKC, no control/bidi/zero-width/format characters) and a length limit; a field
+of only invisible characters and stacked combining marks are refused, names may not mix alphabets
+within a word (validators.name); URLs must be http(s) without a user-name part and with an honest
+host; the 法人番号 check digit is verified; places come from the gazetteer.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ PROFILE_BOOL = ("open_export", "has_api", "standard_compliant", "lgwan_asp", "is
 ORG_TEXT = {"name_ja": 200, "name_en": 200, "name_kana": 200, "address": 200, "description": 2000}
 SERVICE_TEXT = {"name_ja": 200, "name_en": 200, "description": 2000}
 CONTACT_TEXT = {"name": 100, "email": 254, "phone": 30, "note": 1000}
+NAME_FIELDS = ("name_ja", "name_en")  # organisation and service names: no word in two alphabets
 MAX_KEYWORDS, MAX_KEYWORD_LENGTH, MAX_KEYWORDS_TEXT = 15, 60, 1000
 MAX_SOURCES = 10
 PREFECTURE_ITSELF = "pref"  # adoption by the prefecture government, placed at its office
@@ -84,7 +87,8 @@ class _Checker:
             return None
 
     def text(self, key: str, limit: int, required: bool = False) -> str:
-        return self.run(key, validators.bounded_text, limit, required=required) or ""
+        check = validators.name if key.rsplit(".", 1)[-1] in NAME_FIELDS else validators.bounded_text
+        return self.run(key, check, limit, required=required) or ""
 
     def optional(self, key: str, func, *args):
         return self.run(key, func, *args) if boundary(self.get(key)) else None

@@ -10,7 +10,7 @@ import itertools
 import duckdb
 import pytest
 
-from entries import entry, flat
+from entries import entry, flat, validated
 from govmap import duplicates as dup
 from govmap import settings
 from govmap import submission_form as sf
@@ -19,6 +19,8 @@ from govmap.normalize import name_key
 from govmap.store import Store
 from govmap.submissions import Submissions, format_receipt
 from test_page_review import PASSWORD, login, page
+from test_page_submit import env as submit_env  # noqa: F401  (fixture)
+from test_page_submit import error_after, filled, stored
 from test_page_review import env as review_env  # noqa: F401  (fixtures)
 from test_page_review import secrets as review_secrets  # noqa: F401
 
@@ -152,3 +154,29 @@ def test_the_reviewer_sees_which_pending_submission_an_entry_looks_like(review_e
     assert not at.exception, at.exception
     assert any(w.value.startswith("審査待ちの他の申請と重複") for w in at.warning)
     assert any(format_receipt(first) in x.value for x in at.text)
+
+
+# -- the form and the page (invisible names, userinfo URLs) ---------------------------------------
+
+def test_the_form_refuses_a_blank_looking_name_and_a_userinfo_url(records):
+    result = validated(flat("\u3164", **{"org.website": "https://city.example.lg.jp@evil.example/",
+                                         "svc.0.name_ja": "\u2800\u00ad", "org.name_en": "\U000e0041"}))
+    assert not result.ok
+    assert "invisible" in result.errors["org.name_ja"].en
+    assert "invisible" in result.errors["svc.0.name_ja"].en
+    assert "invisible" in result.errors["org.name_en"].en
+    assert "user name" in result.errors["org.website"].en
+    mixed = validated(flat("株式会社ΝТТデータ"))
+    assert "mixes scripts" in mixed.errors["org.name_ja"].en
+
+
+@pytest.mark.parametrize("lang, expected", [
+    (None, "見えない文字・書式制御文字だけの入力は使えません(空白に見える特殊文字が含まれています)"),
+    ("en", "only invisible or formatting characters were given (special characters that show blank)")])
+def test_the_submit_page_says_why_a_blank_looking_name_is_refused(submit_env, lang, expected):
+    at = filled(flat("\u3164\u3164"), **({"lang": lang} if lang else {}))
+    at.button(key="sub_send").click().run()
+    assert not at.exception, at.exception
+    assert error_after(at, "f.org.name_ja") == expected
+    assert at.text_input(key="f.org.name_ja").value == "\u3164\u3164"  # kept as typed, for correcting
+    assert stored(submit_env) == []
