@@ -5,9 +5,10 @@ Two ways in, both configured only in ``.streamlit/secrets.toml`` (never in the r
 * OIDC through ``st.login`` when an ``[auth]`` section is configured; the identity provider proves
   who someone is, and ``[review] oidc_reviewers`` (a list of e-mail addresses) says who may review.
 * Otherwise local accounts, ``[reviewers] name = "scrypt$..."``: salted scrypt hashes made with
-  ``python -m govmap.auth hash --user NAME``.  Repeated failures lock the account for a while
-  (state in the SQLite store, so a restart does not reset it); an unknown name costs the same time
-  and counts the same way, so trying names reveals nothing.
+  ``python -m govmap.auth hash --user NAME``.  Repeated failures lock the account out *for the
+  client address they came from* for a while, and slow down addresses the account never logged in
+  from (state in the SQLite store, so a restart does not reset it; see ``local_login``); an unknown
+  name costs the same time and counts the same way, so trying names reveals nothing.
 
 With neither configured, ``review_config(...).mode`` is ``disabled`` and the review page stays shut.
 Authorization is re-checked on every page run and before every action (``authorized``).
@@ -29,8 +30,9 @@ from functools import lru_cache
 
 from govmap import settings
 from govmap.normalize import boundary
-from govmap.store import Store
-from govmap.submissions import Actor
+from govmap.antiautomation import LOCAL, login_policy
+from govmap.store import Locked, Store
+from govmap.submissions import Actor, Submissions
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 15, 8, 1   # ~32 MiB and ~0.1 s per check on this machine
 MAX_N = 2 ** 20
@@ -40,7 +42,9 @@ MAX_PASSWORD = 1024
 
 
 class LoginRefused(Exception):
-    """``reason`` is 'invalid' (wrong name or password) or 'locked' (``retry_after`` seconds)."""
+    """``reason`` is 'invalid' (wrong name or password), 'locked' (this client address is locked out
+    of the account for ``retry_after`` seconds) or 'slowed' (the account's backoff for addresses it
+    never logged in from)."""
 
     def __init__(self, reason: str, retry_after: float = 0):
         super().__init__(reason)
@@ -137,23 +141,38 @@ def review_config(secrets: Mapping) -> ReviewConfig:
 
 
 def local_login(store: Store, config: ReviewConfig, name: object, password: object,
-                now: float | None = None) -> Actor:
-    """The reviewer's identity, or LoginRefused.  A locked account is refused before its password
-    is even checked, so guessing during a lockout learns nothing."""
+                now: float | None = None, address: str = LOCAL) -> Actor:
+    """The reviewer's identity, or LoginRefused.  One BEGIN IMMEDIATE transaction counts the attempt
+    as a failure *before* the password is checked (a success undoes it), so concurrent attempts run
+    at most ``reviewer_lockout_failures`` checks per account and client address; once over it, that
+    address is refused (right password included) without a check.  Addresses where the account never
+    logged in also share a per-account ceiling with an exponential backoff (store.Store.guard_begin).
+    Every refused or failed login, and every lockout, is written to the audit log (never the password)."""
     account = account_name(name)
-    key = f"local:{account}"
-    locked = store.locked_for(key, now)
-    if locked:
-        raise LoginRefused("locked", locked)
+    actor = Actor(f"local:{account}", account)
+    audit = Submissions(store)
+    try:
+        attempt = store.guard_begin("login", actor.id, address, login_policy(), now)
+    except Locked as exc:
+        scope = "account" if exc.bucket.endswith(":subject") else "address"
+        audit.record(actor, "login_refused", f"locked ({scope}, {exc.retry_after} s); address {address}")
+        raise LoginRefused("slowed" if scope == "account" else "locked", exc.retry_after) from None
     encoded = config.accounts.get(account) if config.mode == "local" else None
     ok = verify_password(str(password or ""), encoded or _dummy_hash()) and encoded is not None
+    with store.transaction() as con:
+        Store.guard_end(con, attempt, ok, now)
+        if ok:
+            audit.record_in(con, actor, "login", f"address {address}")
+        else:
+            why = "wrong password" if encoded is not None else "unknown account"
+            audit.record_in(con, actor, "login_failed", f"{why}; address {address}")
+            if attempt.locks:
+                audit.record_in(con, actor, "login_locked", f"address {address} for {int(attempt.locks)} s")
     if not ok:
-        lockout = float(settings.get("reviewer_lockout_seconds"))
-        if store.login_failed(key, int(settings.get("reviewer_lockout_failures")), lockout, now):
-            raise LoginRefused("locked", lockout)
+        if attempt.locks:
+            raise LoginRefused("locked", attempt.locks)
         raise LoginRefused("invalid")
-    store.login_succeeded(key)
-    return Actor(key, account)
+    return actor
 
 
 def session_for(actor: Actor, config: ReviewConfig, now: float | None = None) -> dict:

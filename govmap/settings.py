@@ -54,20 +54,58 @@ SETTINGS: tuple[Setting, ...] = (
             "How often the app checks whether a new catalog file has been swapped in."),
     Setting("submit_min_fill_seconds", 5,
             "Submissions sent sooner than this after the form was first shown are refused (anti-automation)."),
-    Setting("submit_rate_window_seconds", 3600, "Window of the submission rate limits below."),
+    Setting("trusted_proxy_header", "",
+            "Header in which the reverse proxy in front of the app reports the client address (e.g. "
+            "`X-Forwarded-For`). Empty: use the address of the direct peer. Set it only when every request "
+            "passes through that proxy, or a client can choose its own address."),
+    Setting("trusted_proxy_hops", 1,
+            "How many proxies in front of the app append to `trusted_proxy_header`: the client address is "
+            "the N-th entry from the right (1 = the entry your one proxy added)."),
+    Setting("submit_rate_window_seconds", 3600,
+            "Window of the per-session, per-address and per-receipt limits below, and of failed edit-token checks."),
     Setting("submit_session_limit", 5,
             "Submissions and revisions one browser session may send per window."),
+    Setting("submit_address_limit", 10,
+            "Submissions and revisions one client address (an IPv6 /64) may send per window; new sessions "
+            "from the same address share it."),
     Setting("submit_receipt_limit", 10,
-            "Revisions, and failed edit-token checks, allowed per receipt number per window."),
+            "Revisions allowed per receipt number per window (only its edit-token holder can use them)."),
     Setting("submit_global_limit", 300,
-            "New submissions accepted from everyone together per window (caps a flood from many sessions)."),
+            "Last-resort cap on submissions and revisions from everyone together per `submit_global_window_seconds`; "
+            "well before it, the proof-of-work difficulty rises instead of refusing anyone."),
+    Setting("submit_global_window_seconds", 600,
+            "Window of the global cap and of the load that raises the proof-of-work difficulty (short, so a "
+            "flood that stops stops affecting vendors within minutes)."),
+    Setting("submit_pow_bits", 18,
+            "Proof of work the browser solves while the form is filled: SHA-256 of challenge:nonce with this "
+            "many leading zero bits (18: about 0.1–0.5 s in a browser)."),
+    Setting("submit_pow_max_bits", 24, "Highest proof-of-work difficulty under load."),
+    Setting("submit_pow_load_step", 50,
+            "Every this many submissions and revisions from everyone in the global window add 2 bits of "
+            "proof-of-work difficulty (up to `submit_pow_max_bits`)."),
+    Setting("submit_challenge_seconds", 7200,
+            "A proof-of-work challenge expires this long after the form was shown; each is single-use."),
+    Setting("lookup_failures_per_address", 5,
+            "Failed edit-token checks for one receipt from one client address per window; then that address "
+            "(not the receipt's owner elsewhere) is refused for that receipt until the window frees up."),
+    Setting("lookup_receipt_ceiling", 50,
+            "Failed edit-token checks for one receipt from all unfamiliar addresses per window after which "
+            "they are slowed with an exponential backoff (the address it was submitted or looked up from is not)."),
     Setting("max_services_per_submission", 10, "Services one submission may list."),
     Setting("max_categories_per_service", 5,
             "Taxonomy categories one service may claim (stops keyword stuffing)."),
     Setting("max_adoptions_per_submission", 30, "Adoptions one submission may cite."),
     Setting("reviewer_lockout_failures", 5,
-            "Failed reviewer logins in a row after which the account is locked."),
-    Setting("reviewer_lockout_seconds", 900, "How long a locked reviewer account stays locked."),
+            "Failed reviewer logins for one account from one client address after which that address is "
+            "locked out of that account (right password included); counted before the password is checked."),
+    Setting("reviewer_lockout_seconds", 900,
+            "How long such a lockout lasts; failures older than this are forgotten."),
+    Setting("reviewer_account_ceiling", 20,
+            "Failed logins for one account from all addresses where it never logged in, per "
+            "`reviewer_lockout_seconds`, after which such addresses are slowed with an exponential backoff; "
+            "addresses it logged in from before are not."),
+    Setting("failure_backoff_max_seconds", 300,
+            "Longest wait of the exponential backoff after a per-account or per-receipt failure ceiling."),
     Setting("reviewer_session_seconds", 28800,
             "A local reviewer login lasts this long; then the reviewer must log in again."),
     Setting("publish_timeout_seconds", 300,

@@ -1,4 +1,5 @@
-"""The SQLite store under vendor submissions: connection, schema, rate limits, reviewer lockouts.
+"""The SQLite store under vendor submissions: connection, schema, rate limits, failure guards
+(reviewer logins, edit tokens), proof-of-work challenges.
 
 Why SQLite in WAL mode: many small concurrent writes from several processes while the ETL reads a
 snapshot (FIELD-NOTES "DuckDB": SQLite took 6,000 rows from 12 writers with no error; DuckDB allows
@@ -15,6 +16,7 @@ No Streamlit here; govmap/submissions.py builds the submission workflow on top.
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 import time
 from contextlib import contextmanager
@@ -67,6 +69,16 @@ CREATE TABLE IF NOT EXISTS rate_events (bucket TEXT NOT NULL, at REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS rate_events_bucket ON rate_events (bucket, at);
 CREATE TABLE IF NOT EXISTS login_failures (
     account TEXT PRIMARY KEY, failures INTEGER NOT NULL, last_at REAL NOT NULL, locked_until REAL);
+CREATE TABLE IF NOT EXISTS guard_failures (
+    scope TEXT NOT NULL, subject TEXT NOT NULL, address TEXT NOT NULL, failures INTEGER NOT NULL,
+    last_at REAL NOT NULL, locked_until REAL, PRIMARY KEY (scope, subject, address));
+CREATE TABLE IF NOT EXISTS guard_known (
+    scope TEXT NOT NULL, subject TEXT NOT NULL, address TEXT NOT NULL, last_ok REAL NOT NULL,
+    PRIMARY KEY (scope, subject, address));
+CREATE TABLE IF NOT EXISTS challenges (
+    id TEXT PRIMARY KEY, address TEXT NOT NULL, bits INTEGER NOT NULL, issued_at REAL NOT NULL,
+    expires_at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS challenges_address ON challenges (address, issued_at);
 CREATE TABLE IF NOT EXISTS publishes (
     id INTEGER PRIMARY KEY AUTOINCREMENT, requested_by TEXT NOT NULL, started_at TEXT NOT NULL,
     finished_at TEXT, ok INTEGER, message TEXT);
@@ -88,6 +100,36 @@ class RateLimited(Exception):
         super().__init__(f"rate limit reached for {bucket.split(':')[0]}")
         self.bucket = bucket
         self.retry_after = max(1, int(retry_after + 0.999))
+
+
+class Locked(RateLimited):
+    """Too many failed checks of a password or token: refused before checking, for ``retry_after`` s."""
+
+
+class ChallengeRefused(Exception):
+    """A submission without a valid, unused, unexpired solved proof-of-work challenge."""
+
+
+KNOWN_SECONDS = 90 * 24 * 3600   # an address stays familiar to an account/receipt this long after a success
+MAX_OPEN_CHALLENGES = 20         # unsolved challenges kept per client address
+
+
+@dataclass(frozen=True)
+class GuardPolicy:
+    per_address: int      # failures per (subject, address) after which that address is locked out
+    lock_seconds: float   # ... for this long
+    ceiling: int          # failures per subject from unfamiliar addresses before the backoff starts
+    backoff_max: float    # longest backoff wait
+    window: float         # failures older than this are forgotten
+
+
+@dataclass(frozen=True)
+class Attempt:
+    scope: str
+    subject: str
+    address: str
+    known: bool           # the address succeeded for this subject before (exempt from the ceiling)
+    locks: float          # > 0 when this attempt's failure locks the address (its lock length)
 
 
 @dataclass(frozen=True)
@@ -176,29 +218,99 @@ class Store:
             con.execute("DELETE FROM rate_events WHERE bucket = ? AND at < ?", (limit.bucket, time.time() - limit.window))
             con.execute("INSERT INTO rate_events VALUES (?, ?)", (limit.bucket, time.time()))
 
-    # -- reviewer lockout ------------------------------------------------------------------
-    def locked_for(self, account: str, now: float | None = None) -> float:
-        """Seconds the account stays locked (0 when it is not locked)."""
+    def recent(self, bucket: str, window: float, now: float | None = None) -> int:
+        """Events counted in a bucket during the last ``window`` seconds."""
         now = time.time() if now is None else now
         with self.snapshot() as con:
-            row = con.execute("SELECT locked_until FROM login_failures WHERE account = ?", (account,)).fetchone()
-        return max(0.0, (row["locked_until"] or 0) - now) if row else 0.0
+            return con.execute("SELECT count(*) FROM rate_events WHERE bucket = ? AND at >= ?",
+                               (bucket, now - window)).fetchone()[0]
 
-    def login_failed(self, account: str, threshold: int, lockout_seconds: float, now: float | None = None) -> bool:
-        """Record a failed login; True when this failure locks the account."""
+    # -- failure guard (reviewer logins, edit tokens) --------------------------------------
+    # Failures are counted per (subject, client address): a third party locks out only its own
+    # address.  Addresses where the subject never succeeded also share a per-subject row (address
+    # '*') whose ceiling brings an exponential backoff, never a long lock.  An attempt is counted as
+    # a failure *before* the secret is checked (``guard_begin``, one BEGIN IMMEDIATE transaction),
+    # so concurrent attempts cannot run more checks than the limit; a success undoes it
+    # (``guard_end``).
+    def guard_begin(self, scope: str, subject: str, address: str, policy: GuardPolicy,
+                    now: float | None = None) -> Attempt:
+        """Reserve one check, or raise Locked (nothing is checked then)."""
         now = time.time() if now is None else now
         with self.transaction() as con:
-            row = con.execute("SELECT failures, locked_until FROM login_failures WHERE account = ?", (account,)).fetchone()
-            failures = 1 if row is None or (row["locked_until"] and row["locked_until"] <= now) else row["failures"] + 1
-            locked_until = now + lockout_seconds if failures >= threshold else None
-            con.execute("INSERT INTO login_failures VALUES (?, ?, ?, ?) ON CONFLICT (account) DO UPDATE SET "
-                        "failures = excluded.failures, last_at = excluded.last_at, locked_until = excluded.locked_until",
-                        (account, failures, now, locked_until))
-        return locked_until is not None
+            known = con.execute("SELECT 1 FROM guard_known WHERE scope = ? AND subject = ? AND address = ? "
+                                "AND last_ok >= ?", (scope, subject, address, now - KNOWN_SECONDS)).fetchone()
+            pair = _failures(con, scope, subject, address, policy.window, now, reset_after_lock=True)
+            if pair["locked_until"] and pair["locked_until"] > now:
+                raise Locked(f"{scope}:address", pair["locked_until"] - now)
+            star = None
+            if not known:
+                star = _failures(con, scope, subject, "*", policy.window, now, reset_after_lock=False)
+                if star["locked_until"] and star["locked_until"] > now:
+                    raise Locked(f"{scope}:subject", star["locked_until"] - now)
+            pair["failures"] += 1
+            locks = pair["failures"] >= policy.per_address
+            pair["locked_until"] = now + policy.lock_seconds if locks else None
+            _put_failures(con, scope, subject, address, pair, now)
+            if star is not None:
+                star["failures"] += 1
+                excess = star["failures"] - policy.ceiling
+                star["locked_until"] = now + min(2.0 ** excess, policy.backoff_max) if excess >= 0 else None
+                _put_failures(con, scope, subject, "*", star, now)
+        return Attempt(scope, subject, address, bool(known), policy.lock_seconds if locks else 0.0)
 
-    def login_succeeded(self, account: str) -> None:
+    @staticmethod
+    def guard_end(con: sqlite3.Connection, attempt: Attempt, ok: bool, now: float | None = None) -> None:
+        """Inside a transaction: a success forgets this address's failures, undoes the reservation in
+        the per-subject row and remembers the address; a failure stays counted."""
+        if not ok:
+            return
+        now = time.time() if now is None else now
+        key = (attempt.scope, attempt.subject)
+        con.execute("DELETE FROM guard_failures WHERE scope = ? AND subject = ? AND address = ?", (*key, attempt.address))
+        if not attempt.known:
+            con.execute("UPDATE guard_failures SET failures = max(failures - 1, 0) WHERE scope = ? AND subject = ? "
+                        "AND address = '*'", key)
+        Store.remember(con, attempt.scope, attempt.subject, attempt.address, now)
+
+    @staticmethod
+    def remember(con: sqlite3.Connection, scope: str, subject: str, address: str, now: float | None = None) -> None:
+        """Inside a transaction: ``address`` is familiar to ``subject`` (exempt from its ceiling)."""
+        con.execute("INSERT INTO guard_known VALUES (?, ?, ?, ?) ON CONFLICT (scope, subject, address) "
+                    "DO UPDATE SET last_ok = excluded.last_ok",
+                    (scope, subject, address, time.time() if now is None else now))
+
+    def locked_for(self, scope: str, subject: str, address: str, now: float | None = None) -> float:
+        """Seconds ``address`` stays refused for ``subject`` by its own failures (0 when it is not)."""
+        now = time.time() if now is None else now
+        with self.snapshot() as con:
+            row = con.execute("SELECT locked_until FROM guard_failures WHERE scope = ? AND subject = ? AND address = ?",
+                              (scope, subject, address)).fetchone()
+        return max(0.0, (row["locked_until"] or 0) - now) if row else 0.0
+
+    # -- proof-of-work challenges ----------------------------------------------------------
+    def issue_challenge(self, address: str, bits: int, ttl: float, now: float | None = None) -> str:
+        """A new random challenge for ``address``; expired ones are dropped, and an address keeps at
+        most MAX_OPEN_CHALLENGES (older ones go), so opening sessions cannot grow the table."""
+        now = time.time() if now is None else now
+        challenge = secrets.token_hex(16)
         with self.transaction() as con:
-            con.execute("DELETE FROM login_failures WHERE account = ?", (account,))
+            con.execute("DELETE FROM challenges WHERE expires_at < ?", (now,))
+            con.execute("INSERT INTO challenges VALUES (?, ?, ?, ?, ?)", (challenge, address, int(bits), now, now + ttl))
+            con.execute("DELETE FROM challenges WHERE address = ? AND id NOT IN (SELECT id FROM challenges "
+                        "WHERE address = ? ORDER BY issued_at DESC LIMIT ?)", (address, address, MAX_OPEN_CHALLENGES))
+        return challenge
+
+    @staticmethod
+    def spend_challenge(con: sqlite3.Connection, challenge: str, nonce: str, verify, now: float | None = None) -> None:
+        """Inside the submit transaction: the challenge must exist, be unexpired and
+        ``verify(challenge, nonce, bits)``; it is then deleted (single use).  Else ChallengeRefused."""
+        now = time.time() if now is None else now
+        row = con.execute("SELECT bits, expires_at FROM challenges WHERE id = ?", (str(challenge),)).fetchone()
+        if row is None or row["expires_at"] < now:
+            raise ChallengeRefused("unknown, used or expired challenge")
+        if not verify(str(challenge), str(nonce), row["bits"]):
+            raise ChallengeRefused("the proof of work does not solve the challenge")
+        con.execute("DELETE FROM challenges WHERE id = ?", (str(challenge),))
 
     # -- publishes -------------------------------------------------------------------------
     def publish_started(self, requested_by: str, at: str) -> int:
@@ -218,3 +330,24 @@ class Store:
     def integrity_ok(self) -> bool:
         with self.snapshot() as con:
             return con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def _failures(con: sqlite3.Connection, scope: str, subject: str, address: str, window: float, now: float,
+              *, reset_after_lock: bool) -> dict:
+    """The failure row as a dict; forgotten when its last failure is older than ``window`` (or, for
+    an address row, when its lock has run out)."""
+    row = con.execute("SELECT failures, last_at, locked_until FROM guard_failures WHERE scope = ? AND subject = ? "
+                      "AND address = ?", (scope, subject, address)).fetchone()
+    if row is None:
+        return {"failures": 0, "locked_until": None}
+    expired_lock = reset_after_lock and row["locked_until"] is not None and row["locked_until"] <= now
+    stale = row["last_at"] < now - window and not (row["locked_until"] and row["locked_until"] > now)
+    if expired_lock or stale:
+        return {"failures": 0, "locked_until": None}
+    return {"failures": row["failures"], "locked_until": row["locked_until"]}
+
+
+def _put_failures(con: sqlite3.Connection, scope: str, subject: str, address: str, row: dict, now: float) -> None:
+    con.execute("INSERT INTO guard_failures VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (scope, subject, address) DO UPDATE "
+                "SET failures = excluded.failures, last_at = excluded.last_at, locked_until = excluded.locked_until",
+                (scope, subject, address, row["failures"], now, row["locked_until"]))

@@ -23,10 +23,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from govmap.antiautomation import LOCAL, pow_ok
 from govmap import duplicates as dup
 from govmap import settings
 from govmap.normalize import boundary
-from govmap.store import Limit, Store
+from govmap.store import GuardPolicy, Limit, Store
 
 RECEIPT_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: read out over the phone
 RECEIPT_LENGTH = 10
@@ -124,28 +125,36 @@ class Submissions:
 
     # -- vendor side -----------------------------------------------------------------------
     def submit(self, payload: dict, contact: dict, *, token: str, nonce: str, target_org_id: str | None = None,
-               duplicates: list | tuple = (), limits: list[Limit] | tuple = ()) -> Receipt:
-        """Store version 1 of a new submission (committed durably before this returns)."""
+               duplicates: list | tuple = (), limits: list[Limit] | tuple = (), proof: tuple[str, str] | None = None,
+               address: str = LOCAL) -> Receipt:
+        """Store version 1 of a new submission (committed durably before this returns).  ``proof`` is a
+        solved proof-of-work challenge (challenge, nonce), spent in the same transaction as the limits
+        are counted (store.ChallengeRefused, store.RateLimited); the form always passes one."""
         body, dups, private = self._encode(payload, duplicates, contact)
         now = _now()
         with self.store.transaction() as con:
             again = self._retried(con, nonce, token)
             if again:
                 return again
+            if proof is not None:
+                Store.spend_challenge(con, proof[0], proof[1], pow_ok)
             Store.take(con, limits)
             receipt = self._new_receipt(con)
             con.execute("INSERT INTO submissions (receipt, token_hash, client_nonce, created_at, updated_at, status, "
                         "current_version) VALUES (?, ?, ?, ?, ?, 'pending', 1)",
                         (receipt, _hash_token(token), nonce, now, now))
             _insert_version(con, receipt, 1, now, nonce, target_org_id, body, dups, private)
+            Store.remember(con, "token", receipt, address)  # its sender's address is never slowed by others' failures
             self._audit(con, VENDOR, "submitted", receipt, 1, None,
                         {"status": "pending", "target_org_id": target_org_id, "entry": payload}, None, now)
         return Receipt(receipt, 1, True)
 
     def revise(self, receipt: str, token: str, payload: dict, contact: dict, *, nonce: str,
                target_org_id: str | None = None, duplicates: list | tuple = (),
-               limits: list[Limit] | tuple = ()) -> Receipt:
-        """Add a new version to an existing submission; it goes back to the review queue."""
+               limits: list[Limit] | tuple = (), proof: tuple[str, str] | None = None) -> Receipt:
+        """Add a new version to an existing submission; it goes back to the review queue.  Only the
+        token holder gets this far, so only they use up the receipt's revision cap; revisions count
+        against the session, address and global limits like submissions."""
         body, dups, private = self._encode(payload, duplicates, contact)
         now = _now()
         with self.store.transaction() as con:
@@ -157,6 +166,8 @@ class Submissions:
                 raise InvalidToken(receipt)
             if row["status"] == "rejected":
                 raise NotRevisable(receipt)
+            if proof is not None:
+                Store.spend_challenge(con, proof[0], proof[1], pow_ok)
             Store.take(con, limits)
             version = row["current_version"] + 1
             previous = self._version(con, receipt, row["current_version"])
@@ -170,18 +181,21 @@ class Submissions:
                         None, now)
         return Receipt(receipt, version, True)
 
-    def lookup(self, receipt: str, token: str, *, failure_limit: Limit | None = None) -> dict:
+    def lookup(self, receipt: str, token: str, *, address: str = LOCAL, policy: GuardPolicy | None = None,
+               now: float | None = None) -> dict:
         """The vendor's view of their submission; InvalidToken for a wrong token or unknown receipt.
-        Failed checks count against ``failure_limit`` (RateLimited once it is full)."""
-        if failure_limit:
-            self.store.check([failure_limit])
+        With a ``policy``, failures are counted per (receipt, client address) before the token is
+        compared (store.Locked once that address is over its limit, right token included): a third
+        party throttles only itself, never the owner at another address."""
+        attempt = self.store.guard_begin("token", receipt, address, policy, now) if policy else None
         with self.store.snapshot() as con:
             row = self._row(con, receipt)
             ok = row is not None and hmac.compare_digest(row["token_hash"], _hash_token(token))
             view = self._view(con, row) if ok else None
+        if attempt is not None:
+            with self.store.transaction() as con:
+                Store.guard_end(con, attempt, ok, now)
         if not ok:
-            if failure_limit:
-                self.store.count(failure_limit)
             raise InvalidToken(receipt)
         return view
 
@@ -256,7 +270,11 @@ class Submissions:
     def record(self, actor: Actor, action: str, reason: str | None = None) -> None:
         """An audit entry about no submission in particular (logins, logouts, refused logins)."""
         with self.store.transaction() as con:
-            self._audit(con, actor, action, None, None, None, None, reason, _now())
+            self.record_in(con, actor, action, reason)
+
+    def record_in(self, con, actor: Actor, action: str, reason: str | None = None) -> None:
+        """The same inside a transaction the caller holds (e.g. with the login's failure count)."""
+        self._audit(con, actor, action, None, None, None, None, reason, _now())
 
     def audit(self, limit: int = 500, receipt: str | None = None) -> list[dict]:
         with self.store.snapshot() as con:

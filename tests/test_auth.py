@@ -1,16 +1,20 @@
 """Reviewer authentication: scrypt hashes, which login the secrets configure, lockout after repeated
-failures (state in the real SQLite store), authorization re-checked on every call, the hash CLI."""
+failures (state in the real SQLite store: atomic under concurrency, per client address, audited),
+authorization re-checked on every call, the hash CLI."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from govmap import auth
 from govmap.store import Store
+from govmap.submissions import Submissions
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery staple"
@@ -67,7 +71,7 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(store, a
         auth.local_login(store, config, "alice", PASSWORD, now=1100.0)
     assert info.value.reason == "locked"
     # A restart does not unlock it (the state is in the store), the lockout's end does.
-    assert Store(store.path).locked_for("local:alice", now=1100.0) > 0
+    assert Store(store.path).locked_for("login", "local:alice", "local", now=1100.0) > 0
     assert auth.local_login(store, config, "alice", PASSWORD, now=1602.0).label == "alice"
 
 
@@ -117,3 +121,77 @@ def test_the_hash_command_prints_a_line_for_secrets_toml():
     short = subprocess.run([sys.executable, "-m", "govmap.auth", "hash", "--user", "alice", "--stdin"], cwd=ROOT,
                            input="short\n", capture_output=True, text=True, timeout=60)
     assert short.returncode == 2
+
+
+def login_outcomes(store, config, attempts):
+    """Run (name, password, address) attempts at once from threads; the reason of each refusal
+    ('ok' for a success)."""
+    out, gate = [], threading.Barrier(len(attempts))
+
+    def one(name, password, address):
+        gate.wait()
+        try:
+            auth.local_login(store, config, name, password, address=address)
+            out.append("ok")
+        except auth.LoginRefused as exc:
+            out.append(exc.reason)
+    threads = [threading.Thread(target=one, args=a) for a in attempts]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return out
+
+
+def test_concurrent_wrong_attempts_run_at_most_threshold_checks_and_lock_even_the_right_password(
+        store, alice_hash, monkeypatch):
+    """Issue 10 item 7: 40 concurrent attempts ran 9 password checks against a limit of 5, and the
+    right password succeeded while locked.  'invalid' is only ever answered after a check."""
+    monkeypatch.setenv("GOVMAP_REVIEWER_LOCKOUT_FAILURES", "5")
+    config = local(alice_hash)
+    started = time.monotonic()
+    outcomes = login_outcomes(store, config, [("alice", f"guess {i}", "203.0.113.7") for i in range(40)])
+    elapsed = time.monotonic() - started
+    assert outcomes.count("invalid") + outcomes.count("locked") == 40
+    assert outcomes.count("invalid") <= 4, outcomes  # the 5th check's failure already answers 'locked'
+    print(f"40 concurrent wrong logins: {outcomes.count('invalid')} answered 'invalid', "
+          f"{outcomes.count('locked')} 'locked', {elapsed:.2f} s")
+    with pytest.raises(auth.LoginRefused) as info:
+        auth.local_login(store, config, "alice", PASSWORD, address="203.0.113.7")
+    assert info.value.reason == "locked"
+    audit = Submissions(store).audit()
+    failed = [e for e in audit if e["action"] == "login_failed"]  # one per password check, written after it
+    assert len(failed) == outcomes.count("invalid") + 1 <= 5
+    assert all(e["actor"] == "local:alice" and "203.0.113.7" in e["reason"] for e in failed)
+    assert [e["action"] for e in audit].count("login_locked") == 1
+    assert [e["action"] for e in audit].count("login_refused") == 40 - len(failed) + 1  # the refused right one too
+    assert not any(PASSWORD in str(e) or "guess" in str(e) for e in audit)  # never a password
+    assert Submissions(store).verify_audit_chain()
+
+
+def test_an_attacker_elsewhere_cannot_lock_the_reviewer_out(store, alice_hash, monkeypatch):
+    """Anyone could lock every reviewer out by name; now failures lock out their own address only,
+    and many addresses only slow down addresses the account never logged in from."""
+    monkeypatch.setenv("GOVMAP_REVIEWER_LOCKOUT_FAILURES", "5")
+    monkeypatch.setenv("GOVMAP_REVIEWER_ACCOUNT_CEILING", "20")
+    config = local(alice_hash)
+    auth.local_login(store, config, "alice", PASSWORD, address="198.51.100.20")  # alice's usual address
+    outcomes = login_outcomes(store, config, [("alice", "guess", "203.0.113.7")] * 30)
+    assert "ok" not in outcomes and outcomes.count("invalid") <= 4
+    assert auth.local_login(store, config, "alice", PASSWORD, address="198.51.100.20").id == "local:alice"
+    # A distributed attack: 10 addresses x 5 guesses passes the account's ceiling of 20 (all within
+    # one second of the clock the store is given, so the backoff is still running when checked).
+    now = time.time()
+    reasons = []
+    for n in range(10):
+        for _ in range(5):
+            with pytest.raises(auth.LoginRefused) as info:
+                auth.local_login(store, config, "alice", "guess", address=f"203.0.113.{100 + n}", now=now)
+            reasons.append(info.value.reason)
+    assert reasons.count("invalid") + reasons.count("locked") <= 20 + 1 and "slowed" in reasons
+    assert auth.local_login(store, config, "alice", PASSWORD, address="198.51.100.20", now=now)  # familiar: never slowed
+    with pytest.raises(auth.LoginRefused) as info:  # a new address is slowed, for seconds, not locked for an hour
+        auth.local_login(store, config, "alice", PASSWORD, address="192.0.2.55", now=now)
+    assert info.value.reason == "slowed" and 1 <= info.value.retry_after <= 300
+    later = now + info.value.retry_after + 1
+    assert auth.local_login(store, config, "alice", PASSWORD, address="192.0.2.55", now=later).label == "alice"

@@ -69,14 +69,15 @@ def test_failed_logins_lock_the_account(env, secrets, monkeypatch):
     monkeypatch.setenv("GOVMAP_REVIEWER_LOCKOUT_FAILURES", "3")
     at = page(secrets=secrets)
     for _ in range(2):
-        login(at, "alice", "wrong")
+        login(at, "alice", "guess-7f3")
         assert at.error[0].value == "名前またはパスワードが違います。"
-    login(at, "alice", "wrong")
-    assert "ロックされています" in at.error[0].value
-    login(at, "alice", PASSWORD)  # the right password, too late
-    assert "ロックされています" in at.error[0].value and "reviewer" not in at.session_state
+    login(at, "alice", "guess-7f3")
+    assert "約15分間できません" in at.error[0].value
+    login(at, "alice", PASSWORD)  # the right password, too late (from this address)
+    assert "約15分間できません" in at.error[0].value and "reviewer" not in at.session_state
     actions = [e["action"] for e in env.audit()]
-    assert "login_refused" in actions and "login" not in actions
+    assert actions.count("login_failed") == 3 and "login_locked" in actions and "login_refused" in actions
+    assert "login" not in actions and not any("guess-7f3" in str(e) for e in env.audit())
 
 
 def test_oidc_reviewers_come_from_the_allow_list(env):

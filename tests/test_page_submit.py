@@ -1,6 +1,7 @@
 """掲載申請 through AppTest on the real page and a real SQLite store: errors next to their fields (in
 Japanese, English when switched) with the input kept, postal code filling the place, likely
-duplicates with the update choice, receipt and token, status lookup, a revision, anti-automation."""
+duplicates with the update choice, receipt and token, status lookup, a revision, anti-automation
+(honeypot, fill time, proof of work, limits per session and per client address)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from entries import flat, gazetteer
+from govmap import antiautomation as aa
 from govmap.store import Store
 from govmap.submissions import Submissions
 
@@ -20,6 +22,7 @@ TIMEOUT = 60
 @pytest.fixture
 def env(catalog_env, monkeypatch, tmp_path):
     monkeypatch.setenv("GOVMAP_SUBMIT_MIN_FILL_SECONDS", "0")
+    monkeypatch.setenv("GOVMAP_SUBMIT_POW_BITS", "8")  # what the browser solves, made cheap for AppTest
     return Path(tmp_path / "store" / "submissions.sqlite")
 
 
@@ -35,6 +38,17 @@ def page(lang: str | None = None, **state) -> AppTest:
 def filled(values: dict | None = None, **extra) -> AppTest:
     state = {f"f.{k}": v for k, v in (values or flat()).items()}
     return page(**{**state, "f.n_svc": 1, "f.n_ado": 1, **extra})
+
+
+def solved(at) -> AppTest:
+    """Do what static/pow.js does in the browser: solve this session's proof-of-work challenge."""
+    challenge = at.session_state["pow_challenge"]
+    at.session_state["pow_solution"] = f"{challenge['id']}:{aa.solve(challenge['id'], challenge['bits'])}"
+    return at
+
+
+def send(at) -> AppTest:
+    return solved(at).button(key="sub_send").click().run()
 
 
 def nodes(at) -> list:
@@ -64,7 +78,7 @@ def stored(env) -> list[dict]:
 def test_errors_appear_next_to_their_fields_and_the_input_is_kept(env):
     at = filled(flat(**{"org.corporate_number": "1234567890123", "org.website": "javascript:alert(1)",
                         "org.description": "長" * 10_000, "ado.0.url": "data:text/html,<b>x</b>"}))
-    at.button(key="sub_send").click().run()
+    send(at)
     assert not at.exception
     assert error_after(at, "f.org.corporate_number") == "法人番号のチェックデジットが一致しません"
     assert error_after(at, "f.org.website").startswith("URLは http:// または https://")
@@ -79,7 +93,7 @@ def test_errors_appear_next_to_their_fields_and_the_input_is_kept(env):
 
 def test_errors_are_in_english_when_the_ui_is(env):
     at = page(lang="en")
-    at.button(key="sub_send").click().run()
+    send(at)
     assert at.title[0].value == "Submit an entry"
     assert error_after(at, "f.org.name_ja") == "required"
     assert error_after(at, "f.svc.0.categories") == "choose at least one category"
@@ -104,7 +118,7 @@ def test_likely_duplicates_are_shown_with_the_choice_to_propose_an_update(env):
     target = at.radio(key="f.target")
     assert any("(graffer)" in o for o in target.options)
     at = filled(flat("株式会社グラファー"), **{"f.target": "graffer"})
-    at.button(key="sub_send").click().run()
+    send(at)
     assert not at.exception and len(at.code) >= 2
     [item] = stored(env)
     assert item["target_org_id"] == "graffer" and "update" in item["kinds"] and "duplicate" in item["kinds"]
@@ -119,7 +133,7 @@ def test_a_link_from_a_vendor_page_preselects_the_update(env):
 
 def test_submit_gives_a_receipt_and_token_then_status_and_a_revision(env):
     at = filled()
-    at.button(key="sub_send").click().run()
+    send(at)
     assert not at.exception, at.exception
     assert at.success[0].value.startswith("申請を受け付けました")
     receipt, token = at.code[0].value, at.code[1].value
@@ -139,7 +153,7 @@ def test_submit_gives_a_receipt_and_token_then_status_and_a_revision(env):
     assert at.text_input(key="f.ado.0.url").value == "https://example.jp/case/kitakyushu"
     at.text_input(key="f.org.name_ja").input("株式会社テストガバメント(第2版)")
     at.checkbox(key="f.consent").check()
-    at.button(key="sub_send").click().run()
+    send(at)
     assert not at.exception, at.exception
     assert "第2版" in at.success[0].value
     detail = Submissions(Store(env)).detail(item["receipt"])
@@ -149,7 +163,7 @@ def test_submit_gives_a_receipt_and_token_then_status_and_a_revision(env):
 
 def test_a_wrong_token_shows_nothing(env):
     at = filled()
-    at.button(key="sub_send").click().run()
+    send(at)
     receipt = at.code[0].value
     at = page(**{"sub_mode": "status", "lookup_receipt": receipt, "lookup_token": "guess"})
     at.button(key="lookup_go").click().run()
@@ -160,19 +174,19 @@ def test_a_wrong_token_shows_nothing(env):
 def test_too_fast_honeypot_and_rate_limits_are_refused_and_nothing_is_stored(env, monkeypatch):
     monkeypatch.setenv("GOVMAP_SUBMIT_MIN_FILL_SECONDS", "600")
     at = filled()
-    at.button(key="sub_send").click().run()
+    send(at)
     assert any("早すぎます" in w.value for w in at.warning) and stored(env) == []
     assert at.text_input(key="f.org.name_ja").value == "株式会社テストガバメント"  # kept
     monkeypatch.setenv("GOVMAP_SUBMIT_MIN_FILL_SECONDS", "0")
     at = filled(hp_homepage="https://spam.example")
-    at.button(key="sub_send").click().run()
+    send(at)
     assert any("送信できませんでした" in w.value for w in at.warning) and stored(env) == []
     monkeypatch.setenv("GOVMAP_SUBMIT_SESSION_LIMIT", "1")
     at = filled()
-    at.button(key="sub_send").click().run()
+    send(at)
     assert at.success  # the first one goes through
     at = filled(sub_session=at.session_state["sub_session"])  # the same browser session again
-    at.button(key="sub_send").click().run()
+    send(at)
     assert any("上限" in w.value for w in at.warning), ([w.value for w in at.warning], [e.value for e in at.error], [s.value for s in at.success])
     assert len(stored(env)) == 1
 
@@ -180,8 +194,42 @@ def test_too_fast_honeypot_and_rate_limits_are_refused_and_nothing_is_stored(env
 def test_hostile_text_is_echoed_as_text_only(env):
     hostile = '<script>alert(1)</script>[x](javascript:alert(2))![i](http://evil.example/i.png)${x}'
     at = filled(flat(hostile))
-    at.button(key="sub_send").click().run()
+    send(at)
     assert not at.exception
     assert any(hostile in t.value for t in at.text)  # shown, as text
     for md in [*at.markdown, *at.caption, *at.success, *at.warning, *at.info]:
         assert "<script>" not in md.value and "](javascript" not in md.value and "![i]" not in md.value
+
+
+def test_a_submission_without_a_solved_challenge_or_with_a_replayed_one_is_refused(env):
+    """Issue 10 item 6: the honeypot and fill time were trivial for a script; a proof of work costs
+    it something.  Nothing is stored without a solution, with a wrong one, or with a spent one."""
+    at = filled()
+    at.button(key="sub_send").click().run()  # the browser has not solved it (or a script skipped it)
+    assert any("自動確認" in w.value for w in at.warning) and stored(env) == []
+    assert at.text_input(key="f.org.name_ja").value == "株式会社テストガバメント"  # kept
+    challenge = at.session_state["pow_challenge"]
+    wrong = next(str(n) for n in range(10_000) if not aa.pow_ok(challenge["id"], str(n), challenge["bits"]))
+    at.session_state["pow_solution"] = f"{challenge['id']}:{wrong}"
+    at.button(key="sub_send").click().run()
+    assert any("自動確認" in w.value for w in at.warning) and stored(env) == []
+    solved(at)
+    spent = at.session_state["pow_challenge"], at.session_state["pow_solution"]
+    at.button(key="sub_send").click().run()
+    assert at.success and len(stored(env)) == 1
+    # The same solved challenge again, from a new session with a new form.
+    at = filled(flat("株式会社リプレイ"), pow_challenge=spent[0], pow_solution=spent[1])
+    at.button(key="sub_send").click().run()
+    assert any("自動確認" in w.value for w in at.warning) and len(stored(env)) == 1
+    assert at.session_state["pow_challenge"]["id"] != spent[0]["id"]  # a new one for the browser to solve
+
+
+def test_new_sessions_from_one_address_share_its_limit(env, monkeypatch):
+    """Issue 10 item 6: the limit was per websocket session, so each new session had a fresh one."""
+    monkeypatch.setenv("GOVMAP_SUBMIT_ADDRESS_LIMIT", "3")
+    outcomes = []
+    for i in range(5):
+        at = send(filled(flat(f"株式会社連投{i}")))  # a new AppTest is a new session
+        outcomes.append("ok" if at.success else "refused" if any("上限" in w.value for w in at.warning) else "?")
+    assert outcomes == ["ok", "ok", "ok", "refused", "refused"]
+    assert len(stored(env)) == 3

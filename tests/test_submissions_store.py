@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from entries import entry
-from govmap.store import Limit, RateLimited, Store
+from govmap.store import GuardPolicy, Limit, RateLimited, Store
 from govmap.submissions import (Actor, InvalidToken, NotRevisable, ReviewConflict, Submissions, format_receipt,
                                 normalize_receipt)
 
@@ -155,12 +155,13 @@ def test_rate_limits_refuse_without_storing_anything(subs):
     sent(subs, nonce="d", limits=[Limit("session:s2", 2, 3600)])  # another session is not affected
 
 
-def test_repeated_wrong_tokens_lock_the_receipt_for_a_while(subs):
+def test_repeated_wrong_tokens_lock_out_their_address_not_the_owner(subs):
     receipt = sent(subs).receipt
-    limit = Limit(f"token:{receipt}", 3, 3600)
+    policy = GuardPolicy(per_address=3, lock_seconds=3600, ceiling=50, backoff_max=60, window=3600)
     for _ in range(3):
         with pytest.raises(InvalidToken):
-            subs.lookup(receipt, "guess", failure_limit=limit)
-    with pytest.raises(RateLimited):  # even the right token waits now: guessing gains nothing
-        subs.lookup(receipt, "tok", failure_limit=limit)
-    assert subs.lookup(receipt, "tok")["status"] == "pending"  # no limit given: the check is the caller's
+            subs.lookup(receipt, "guess", address="203.0.113.7", policy=policy)
+    with pytest.raises(RateLimited):  # even the right token waits there now: guessing gains nothing
+        subs.lookup(receipt, "tok", address="203.0.113.7", policy=policy)
+    assert subs.lookup(receipt, "tok", address="198.51.100.2", policy=policy)["status"] == "pending"  # the owner
+    assert subs.lookup(receipt, "tok")["status"] == "pending"  # no policy given: the check is the caller's

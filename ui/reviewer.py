@@ -12,7 +12,7 @@ import streamlit as st
 from govmap import auth, diff, escape, publish
 from govmap import submissions as subs
 from ui import context
-from ui.submitform import labelled
+from ui.submitform import client_address, labelled
 
 t = context.t
 ACTIONS = ("approve", "merge", "request_changes", "reject")
@@ -70,22 +70,22 @@ def local_login_form(cfg: auth.ReviewConfig, store: subs.Submissions) -> None:
 
 def log_in(cfg: auth.ReviewConfig, store: subs.Submissions) -> None:
     """on_click of the login form: runs before the script, so this very run shows the queue
-    (no st.rerun, which inside a page of st.navigation would rerun the page file alone)."""
+    (no st.rerun, which inside a page of st.navigation would rerun the page file alone).
+    govmap/auth.py counts, locks out and audits per account and client address."""
     name, password = st.session_state.get("rev_name", ""), st.session_state.get("rev_password", "")
     st.session_state["rev_password"] = ""
     st.session_state["rev_login_problem"] = None
     try:
-        actor = auth.local_login(store.store, cfg, name, password)
+        actor = auth.local_login(store.store, cfg, name, password, address=client_address())
     except auth.LoginRefused as exc:
         if exc.reason == "locked":
-            account = auth.account_name(name)
-            store.record(subs.Actor(f"local:{account}", account), "login_refused", "locked")
-            st.session_state["rev_login_problem"] = ("rev.login.locked", {"minutes": max(1, (exc.retry_after + 59) // 60)})
+            st.session_state["rev_login_problem"] = ("rev.login.locked_here", {"minutes": max(1, (exc.retry_after + 59) // 60)})
+        elif exc.reason == "slowed":
+            st.session_state["rev_login_problem"] = ("rev.login.slowed", {"seconds": exc.retry_after})
         else:
             st.session_state["rev_login_problem"] = ("rev.login.invalid", {})
         return
     st.session_state["reviewer"] = auth.session_for(actor, cfg)
-    store.record(actor, "login", None)
 
 
 def logout(cfg: auth.ReviewConfig, store: subs.Submissions, actor: subs.Actor) -> None:

@@ -10,11 +10,12 @@ import time
 
 import streamlit as st
 
+from govmap import antiautomation as aa
 from govmap import escape, i18n, settings
 from govmap import submission_form as sf
 from govmap import submissions as subs
 from govmap.geocode import Gazetteer
-from govmap.store import Limit, RateLimited
+from govmap.store import ChallengeRefused, Limit, RateLimited
 from ui import context
 
 P = "f."
@@ -64,6 +65,43 @@ def init() -> None:
             put(field, make())
     if "sub_session" not in st.session_state:
         st.session_state["sub_session"] = subs.new_nonce()
+    if "pow_challenge" not in st.session_state:
+        issue_challenge()
+
+
+def client_address() -> str:
+    """This session's client address as the trusted proxy reports it (govmap/antiautomation.py)."""
+    return aa.client_address(st.context.headers, st.context.ip_address)
+
+
+def issue_challenge() -> None:
+    """A fresh proof-of-work challenge for this form, harder while many submissions arrive."""
+    store_ = store().store
+    bits = aa.difficulty(store_.recent("global", float(settings.get("submit_global_window_seconds"))))
+    challenge = store_.issue_challenge(client_address(), bits, float(settings.get("submit_challenge_seconds")))
+    st.session_state["pow_challenge"] = {"id": challenge, "bits": bits}
+    st.session_state.pop("pow_solution", None)
+
+
+_POW = st.components.v2.component("govmap_pow", js=aa.pow_script())
+
+
+def proof_of_work() -> None:
+    """The browser solves this session's challenge while the vendor types (static/pow.js); the
+    solution waits in the session until the form is sent.  Nothing is shown."""
+    challenge = st.session_state["pow_challenge"]
+    result = _POW(key="sub_pow", data={"challenge": challenge["id"], "bits": challenge["bits"]},
+                  on_solution_change=lambda: None, height=0, isolate_styles=False)
+    solution = str(result.get("solution") or "")
+    if solution.startswith(challenge["id"] + ":"):
+        st.session_state["pow_solution"] = solution
+
+
+def proof() -> tuple[str, str] | None:
+    challenge, solution = st.session_state.get("pow_challenge"), st.session_state.get("pow_solution") or ""
+    if not challenge or not solution.startswith(challenge["id"] + ":"):
+        return None
+    return challenge["id"], solution.split(":", 1)[1]
 
 
 def error(field: str) -> None:
@@ -163,25 +201,16 @@ def remove_row(prefix: str, counter: str, i: int) -> None:
 
 
 def anti_automation_field() -> None:
-    """A honeypot: hidden from people by CSS (our own static style, no vendor text), filled by bots."""
+    """A honeypot (hidden from people by CSS: our own static style, no vendor text, filled by bots)
+    and the proof of work the browser solves."""
     st.html("<style>.st-key-hp_homepage{position:absolute;left:-10000px;height:1px;overflow:hidden}</style>")
     st.text_input(t("sub.honeypot"), key="hp_homepage", autocomplete="off")
+    proof_of_work()
 
 
 def limits(receipt: str | None = None) -> list[Limit]:
-    window = float(settings.get("submit_rate_window_seconds"))
     session = hashlib.sha256(st.session_state["sub_session"].encode()).hexdigest()[:32]
-    out = [Limit(f"session:{session}", int(settings.get("submit_session_limit")), window)]
-    if receipt:
-        out.append(Limit(f"receipt:{receipt}", int(settings.get("submit_receipt_limit")), window))
-    else:
-        out.append(Limit("global", int(settings.get("submit_global_limit")), window))
-    return out
-
-
-def token_limit(receipt: str) -> Limit:
-    return Limit(f"token:{receipt}", int(settings.get("submit_receipt_limit")),
-                 float(settings.get("submit_rate_window_seconds")))
+    return aa.submission_limits(session, client_address(), receipt)
 
 
 def as_message(exc: sf.InvalidValue) -> dict:
@@ -206,18 +235,27 @@ def send(categories: set[str], catalog_records: list[dict]) -> None:
     if problem:
         put("notice", message(f"sub.refused.{problem}"))
         return
+    solved = proof()
+    if solved is None:
+        put("notice", message("sub.refused.pow"))
+        return
     dups = sf.likely_duplicates(values, catalog_records)
     target = state("target") or None
     revising = state("revise")
     try:
         if revising:
             done = store().revise(revising, state("edit_token"), result.entry, result.contact, nonce=state("nonce"),
-                                  target_org_id=target, duplicates=dups, limits=limits(revising))
+                                  target_org_id=target, duplicates=dups, limits=limits(revising), proof=solved)
         else:
             done = store().submit(result.entry, result.contact, token=state("token"), nonce=state("nonce"),
-                                  target_org_id=target, duplicates=dups, limits=limits())
+                                  target_org_id=target, duplicates=dups, limits=limits(), proof=solved,
+                                  address=client_address())
     except RateLimited as exc:
         put("notice", message("sub.refused.rate", seconds=exc.retry_after))
+        return
+    except ChallengeRefused:
+        issue_challenge()  # used, expired or wrong: the browser solves a new one in the next run
+        put("notice", message("sub.refused.pow"))
         return
     except (subs.InvalidToken, subs.NotRevisable):
         put("notice", message("sub.status.not_revisable"))
@@ -227,6 +265,7 @@ def send(categories: set[str], catalog_records: list[dict]) -> None:
     st.session_state["sub_done"] = {"receipt": done.receipt, "version": done.version, "token": token,
                                     "name": result.entry["org"]["name_ja"]}
     st.session_state.pop("hp_homepage", None)
+    st.session_state.pop("pow_challenge", None)  # spent: the next form gets a new one
 
 
 def show_notice() -> None:

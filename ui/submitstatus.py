@@ -5,13 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from govmap import antiautomation as aa
 from govmap import escape
 from govmap import submission_form as sf
 from govmap import submissions as subs
 from govmap.normalize import boundary
 from govmap.store import RateLimited
 from ui import context
-from ui.submitform import P, clear_form, flat, labelled, message, put, state, store, token_limit
+from ui.submitform import P, clear_form, client_address, flat, labelled, message, put, state, store
 
 t = context.t
 
@@ -98,7 +99,7 @@ def look_up() -> None:
         st.session_state["lookup_notice"] = message("sub.status.invalid")
         return
     try:
-        view = store().lookup(receipt, token, failure_limit=token_limit(receipt))
+        view = store().lookup(receipt, token, address=client_address(), policy=aa.token_policy())
     except RateLimited as exc:
         st.session_state["lookup_notice"] = message("sub.refused.rate", seconds=exc.retry_after)
         return
