@@ -1,8 +1,9 @@
 """Normalisation used wherever names and text are compared or searched.
 
 ``boundary`` is applied once to any text entering the system (form field, CSV cell, query):
-NFKC (folds full-width digits/letters, half-width katakana, ㈱ → (株)), control characters
-removed, whitespace collapsed.  The ``*_key`` functions build comparison keys from it:
+NFKC (folds full-width digits/letters, half-width katakana, ㈱ → (株)), control, format and
+blank-looking characters removed (see ``_invisible_class``; variation selectors kept only after a
+kanji or a symbol), whitespace collapsed.  The ``*_key`` functions build comparison keys from it:
 case folding, katakana → hiragana, legal-form removal (before or after the name), punctuation
 removal, and a romaji key.  Every function is total (never raises) and idempotent
 (property-tested in tests/test_normalize.py).
