@@ -41,6 +41,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sql_memory_limit", "512MB",
             "DuckDB memory limit of the read-only catalog connection used by the SQL console."),
     Setting("sql_threads", 2, "DuckDB threads for the read-only catalog connection."),
+    Setting("sql_process_memory_limit", "1GB",
+            "OS memory limit (address space, RLIMIT_AS) a SQL console worker process may add to its start-up size; "
+            "it stops even a single huge value that DuckDB's own memory limit does not see."),
+    Setting("sql_max_result_bytes", 16_000_000,
+            "Largest SQL console result (Arrow bytes) sent back to the page; a larger one is refused with a message."),
+    Setting("sql_workers", 2,
+            "SQL console queries that run at the same time, one worker process each; others wait up to the time limit."),
     Setting("map_marker_limit", 2000,
             "Largest number of organisations drawn as individual markers; above it the map aggregates per municipality."),
     Setting("map_tiles", "none",

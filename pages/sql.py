@@ -3,7 +3,7 @@ rules; govmap/catalog.py the sandboxed connection with its time limit and row ca
 
 import streamlit as st
 
-from govmap import escape, exports, settings, sqlconsole
+from govmap import escape, exports, settings, sqlconsole, sqlworker
 from govmap.catalog import QueryInterrupted
 from ui import context
 
@@ -11,6 +11,7 @@ cat = context.require_catalog()
 t = context.t
 lang = context.lang()
 EXAMPLES = sqlconsole.examples()
+sqlconsole.warm(cat)  # queries run in a worker process: have one started before the first Run
 
 st.title(t("sql.title"))
 st.write(escape.markdown_text(t("sql.intro")))
@@ -47,6 +48,8 @@ if run:
         st.error(t("sql.refused", reason=escape.markdown_text(refused.message(lang))))
     except QueryInterrupted:
         st.error(t("sql.timeout", ms=settings.get("sql_time_limit_ms")))
+    except sqlworker.ConsoleLimit as limit:
+        st.error(sqlconsole.limit_message(limit, lang))
     except Exception as exc:  # a DuckDB error in the analyst's SQL: show its first line, never a traceback
         st.error(t("sql.error", error=escape.markdown_text(sqlconsole.first_line(exc))))
     else:
@@ -60,10 +63,12 @@ if "sql_result" in st.session_state:
     st.dataframe(result.frame, hide_index=True, key="sql_table")
     lines = exports.stamp(ran_sql, {}, cat.meta(), lang)
     left, right = st.columns(2)
-    left.download_button(t("sql.download_csv"), exports.csv_bytes(result.frame, lines), file_name="govtech-sql.csv",
+    # Built only when clicked (a callable runs on the download request, not on every rerun).
+    left.download_button(t("sql.download_csv"), lambda: exports.csv_bytes(result.frame, lines), file_name="govtech-sql.csv",
                          mime="text/csv", key="sql_csv", on_click="ignore")
-    right.download_button(t("sql.download_parquet"), exports.parquet_bytes(result.frame), file_name="govtech-sql.parquet",
-                          mime="application/vnd.apache.parquet", key="sql_parquet", on_click="ignore")
+    right.download_button(t("sql.download_parquet"), lambda: exports.parquet_bytes(result.frame),
+                          file_name="govtech-sql.parquet", mime="application/vnd.apache.parquet", key="sql_parquet",
+                          on_click="ignore")
 
 with st.expander(t("sql.bulk")):
     st.caption(t("sql.bulk.help"))
