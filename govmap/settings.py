@@ -85,8 +85,10 @@ SETTINGS: tuple[Setting, ...] = (
             "flood that stops stops affecting vendors within minutes)."),
     Setting("submit_pow_bits", 18,
             "Proof of work the browser solves while the form is filled: SHA-256 of challenge:nonce with this "
-            "many leading zero bits (18: about 0.1–0.5 s in a browser)."),
-    Setting("submit_pow_max_bits", 24, "Highest proof-of-work difficulty under load."),
+            "many leading zero bits (18: 2–5 s of background work in headless Chromium on a busy 2-core machine)."),
+    Setting("submit_pow_max_bits", 22,
+            "Highest proof-of-work difficulty under load (22: 16 times the work of 18, up to about a minute "
+            "of background work in a slow browser, while the form takes longer to fill in)."),
     Setting("submit_pow_load_step", 50,
             "Every this many submissions and revisions from everyone in the global window add 2 bits of "
             "proof-of-work difficulty (up to `submit_pow_max_bits`)."),
