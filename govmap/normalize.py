@@ -199,3 +199,42 @@ def romaji_key(value: object) -> str:
 def place_key(value: object) -> str:
     """Key of a place name: folded, no spaces or punctuation (龍ヶ崎市 == 龍ケ崎市)."""
     return _NOT_WORD.sub("", fold(value))
+
+
+# -- search keys for short acronyms and romaji (govmap/search.py) ----------------------------------
+_LATIN_RUN = re.compile(r"[A-Za-z0-9]+")
+_KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005\U00020000-\U0003ffff]")
+SHORT_TOKEN = 2  # Latin tokens this short match only whole (never inside a word or a romanised name)
+
+
+def acronyms(value: object) -> list[str]:
+    """Short Latin tokens (≤ SHORT_TOKEN characters) written as acronyms, in capitals or digits
+    ("AI", "IT", "3D", "BI"), lowercased, in order, deduplicated.  A word in lower or mixed case
+    ("it", "It", "a") is prose, not an acronym, and is left out."""
+    return list(dict.fromkeys(t.lower() for t in _LATIN_RUN.findall(boundary(value))
+                              if len(t) <= SHORT_TOKEN and t.upper() == t))
+
+
+def name_acronyms(value: object) -> list[str]:
+    """``acronyms`` of an organisation name, without the letters of its legal form (K.K., G.K.)."""
+    kept = set(_LATIN_RUN.findall(strip_legal_form(value)))
+    return [t for t in acronyms(value) if t in kept]
+
+
+def is_short_token(key: str) -> bool:
+    """A key that may only match a whole token: ASCII letters/digits, at most SHORT_TOKEN long."""
+    return 0 < len(key) <= SHORT_TOKEN and key.isascii() and key.isalnum()
+
+
+def has_kanji(value: object) -> bool:
+    """Whether the text holds kanji (its romaji key would silently drop them)."""
+    return bool(_KANJI.search(boundary(value)))
+
+
+def romaji_fold(key: str) -> str:
+    """Romaji written with or without long vowels compared equal: ``bousai`` = ``bosai``,
+    ``kenkou`` = ``kenko``, ``koutsuu`` = ``kotsu`` (Hepburn with macrons dropped, wāpuro ou/uu/oo)."""
+    text = "".join(c for c in unicodedata.normalize("NFKD", fold(key)) if not unicodedata.combining(c))
+    text = re.sub(r"m(?=[bpm])", "n", re.sub(r"[^a-z0-9]", "", text))  # shimbun = shinbun
+    return _fixpoint(lambda t: t.replace("ou", "o").replace("uu", "u").replace("oo", "o").replace("aa", "a")
+                     .replace("ii", "i").replace("ee", "e"), text)

@@ -30,11 +30,33 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from govmap import settings
-from govmap.normalize import boundary, fold, name_key, romaji_key, text_key
+from govmap.normalize import (acronyms, boundary, fold, has_kanji, is_short_token, name_acronyms, name_key,
+                              romaji_fold, romaji_key, text_key)
 
-SYNONYMS = settings.ROOT / "data" / "taxonomy" / "synonyms.csv"
+TAXONOMY = settings.ROOT / "data" / "taxonomy"
+SYNONYMS = TAXONOMY / "synonyms.csv"
+READINGS = TAXONOMY / "readings.csv"
+GENERIC_WORDS = TAXONOMY / "generic_words.csv"
 SEP = "\x00"
-KEYS_VERSION = "1"  # bump when the key functions below change: stored keys are then recomputed
+KEYS_VERSION = "2"  # bump when the key functions below change: stored keys are then recomputed
+# A text key is the folded text, then TOKENS and the whole short acronyms of the organisation,
+# each between markers: NAME_TOKEN ... END for those of its names, TEXT_TOKEN ... END for those of
+# its offerings, description and products.  Keys are word characters only, so a key of three or
+# more letters never matches inside the token part, and a short one is only looked up between markers.
+TOKENS, NAME_TOKEN, TEXT_TOKEN, END = "\x01", "\x02", "\x04", "\x03"
+# What the ETL reads to store the keys: v_organisations plus the names of its products (service
+# names and the service names of its adoptions, one entry per adoption: a product adopted often
+# weighs more in the ranking's relevance count).
+KEYS_SOURCE_SQL = """
+WITH products AS (
+    SELECT org_id, list(name ORDER BY name) AS product_names FROM (
+        SELECT org_id, name_ja AS name FROM services WHERE name_ja IS NOT NULL
+        UNION ALL SELECT org_id, name_en FROM services WHERE name_en IS NOT NULL
+        UNION ALL SELECT org_id, service_name FROM adoptions WHERE service_name IS NOT NULL)
+    GROUP BY org_id)
+SELECT o.org_id, o.name_ja, o.name_en, o.name_kana, o.offerings_ja, o.offerings_en, o.description,
+       coalesce(p.product_names, []::VARCHAR[]) AS product_names
+FROM v_organisations o LEFT JOIN products p USING (org_id) ORDER BY o.org_id"""
 NAME_KINDS = ("name_exact", "name_prefix", "name_contains", "name_fuzzy")
 SCORES = {"name_exact": 100.0, "name_prefix": 92.0, "name_contains": 85.0, "category": 70.0,
           "text": 60.0, "place": 50.0}
@@ -70,6 +92,18 @@ def load_synonyms(path: Path = SYNONYMS) -> dict[str, str]:
         return {fold(r["term"]): r["category"] for r in csv.DictReader(handle) if text_key(r["term"])}
 
 
+def load_readings(path: Path = READINGS) -> list[tuple[str, str]]:
+    """(term, reading) pairs: katakana spellings of Latin-script names, kana readings of words."""
+    with path.open(encoding="utf-8") as handle:
+        return [(r["term"], r["reading"]) for r in csv.DictReader(handle) if text_key(r["term"]) and text_key(r["reading"])]
+
+
+def load_generic_words(path: Path = GENERIC_WORDS) -> set[str]:
+    """Name keys of words that on their own never make a name match (アプリ, システム, Japan ...)."""
+    with path.open(encoding="utf-8") as handle:
+        return {k for r in csv.DictReader(handle) for k in (name_key(r["term"]), romaji_key(r["term"])) if k}
+
+
 def org_name_keys(name_ja, name_en, name_kana) -> list[str]:
     """Name keys of one organisation: ja, en and romaji, plus the kana reading's, deduplicated."""
     keys = [name_key(name_ja), name_key(name_en), romaji_key(name_ja)]
@@ -78,18 +112,37 @@ def org_name_keys(name_ja, name_en, name_kana) -> list[str]:
     return list(dict.fromkeys(k for k in keys if k))
 
 
-def org_text_key(offerings_ja, offerings_en, description) -> str:
-    """Key of the free text of one organisation (offerings and description)."""
-    parts = [*list(offerings_ja), *list(offerings_en), description or ""]
-    return text_key(" ".join(str(p) for p in parts))
+def _listed(value) -> list:
+    """A list cell as a list: None and NaN are empty, a lone string is one item."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    try:
+        return list(value)
+    except TypeError:  # NaN
+        return []
+
+
+def org_text_key(offerings_ja, offerings_en, description, product_names=(), names=()) -> str:
+    """Key of the free text of one organisation (offerings, description, product names), followed by
+    the short acronyms of its ``names`` and of that text as whole tokens (see TOKENS)."""
+    parts = [str(p) for p in [*_listed(offerings_ja), *_listed(offerings_en), description or "", *_listed(product_names)]
+             if isinstance(p, str)]
+    name_tokens = dict.fromkeys(t for n in names if isinstance(n, str) for t in name_acronyms(n))
+    text_tokens = dict.fromkeys(t for p in parts for t in acronyms(p) if len(t) == 2)  # prose: "A" is an article
+    return (text_key(" ".join(parts)) + TOKENS + "".join(NAME_TOKEN + t + END for t in name_tokens)
+            + "".join(TEXT_TOKEN + t + END for t in text_tokens))
 
 
 def index_keys(orgs: pd.DataFrame) -> pd.DataFrame:
     """org_id, name_keys, text_key for every row of ``v_organisations`` (the ETL stores these)."""
     kana = orgs["name_kana"].tolist() if "name_kana" in orgs.columns else [None] * len(orgs)
     names = [org_name_keys(ja, en, ka) for ja, en, ka in zip(orgs["name_ja"].tolist(), orgs["name_en"].tolist(), kana)]
-    texts = [org_text_key(oj, oe, d) for oj, oe, d in zip(orgs["offerings_ja"].tolist(), orgs["offerings_en"].tolist(),
-                                                          orgs["description"].tolist())]
+    products = orgs["product_names"].tolist() if "product_names" in orgs.columns else [()] * len(orgs)
+    texts = [org_text_key(oj, oe, d, pn, (ja, en)) for oj, oe, d, pn, ja, en in
+             zip(orgs["offerings_ja"].tolist(), orgs["offerings_en"].tolist(), orgs["description"].tolist(), products,
+                 orgs["name_ja"].tolist(), orgs["name_en"].tolist())]
     return pd.DataFrame({"org_id": orgs["org_id"].tolist(), "name_keys": names, "text_key": texts})
 
 
@@ -116,6 +169,7 @@ class Matches:
 
     def __init__(self, n: int, names: list[str]):
         self.score = np.zeros(n)
+        self.relevance = np.zeros(n)  # how much the organisation's own text is about the query (ties of score)
         self.nreasons = np.zeros(n, dtype=np.int32)
         self.hit = np.zeros(n, dtype=bool)
         self.names = names
@@ -174,10 +228,11 @@ class Combined:
         for m in per_word[1:]:
             hit = hit & m.hit if all_words else hit | m.hit
         self.hit = hit
-        score = np.zeros(len(hit))
+        score, relevance = np.zeros(len(hit)), np.zeros(len(hit))
         for m in per_word:
             score = score + np.where(m.hit, m.score, 0.0)
-        self.score = score
+            relevance = relevance + np.where(m.hit, m.relevance, 0.0)
+        self.score, self.relevance = score, relevance
 
     def __len__(self) -> int:
         return int(self.hit.sum())
@@ -260,6 +315,15 @@ class SearchIndex:
         self.fuzzy = FuzzyFilter(choices)
         self.category_rows = self._category_rows()
         self.category_terms = self._category_terms(categories, synonyms if synonyms is not None else load_synonyms())
+        self.category_keys = {text_key(term) for term in self.category_terms}
+        self.generic = load_generic_words()
+        self.readings_kana: dict[str, str] = {}
+        self.readings_romaji: dict[str, str] = {}
+        for term, reading in load_readings():
+            self.readings_kana.setdefault(text_key(reading), term)
+            romaji = romaji_fold(romaji_key(reading))
+            if len(romaji) >= 4 and not has_kanji(reading):
+                self.readings_romaji.setdefault(romaji, term)
         self.places = self._place_index()
         n_adoptions = self.orgs["n_adoptions"].fillna(0).to_numpy(dtype=np.int64)
         self.neg_adoptions = -n_adoptions
@@ -302,7 +366,12 @@ class SearchIndex:
                 name = uniques[u]
                 rows = order[bounds[u]:bounds[u + 1]]
                 city = name[:name.index("市") + 1] if "市" in name[:-1] and name.endswith("区") else ""
-                for key in {text_key(name), text_key(name[:-1]) if len(name) > 2 else "", text_key(city)} - {""}:
+                ward = name[len(city):] if city else ""
+                keys = {text_key(name), text_key(city), text_key(ward)}
+                # Without the suffix too (北九州 finds 北九州市 and its wards, 福岡 finds 福岡県), never
+                # down to one character, and 北海道 stays whole.
+                keys |= {text_key(p[:-1]) for p in (name, city, ward) if len(p) > 2 and p[-1] in "都府県市区町村"}
+                for key in keys - {""}:
                     index.setdefault(key, (name, []))[1].append(rows)
         return {k: (name, np.concatenate(parts)) for k, (name, parts) in index.items()}
 
@@ -310,19 +379,40 @@ class SearchIndex:
     def match(self, phrase: str) -> Matches:
         """Rows matching one phrase, with scores and reasons."""
         hits = Matches(self.n, self.names_ja)
-        self._match_names(phrase, hits)
-        self._match_categories(phrase, hits)
-        self._match_places(phrase, hits)
-        self._match_text(phrase, hits)
+        for variant in self.variants(phrase):
+            self._match_names(variant, hits)
+            self._match_categories(variant, hits)
+            self._match_places(variant, hits)
+            self._match_text(variant, hits)
         return hits
 
+    def variants(self, phrase: str) -> list[str]:
+        """The phrase, and what it spells in another script (data/taxonomy/readings.csv): キントーン →
+        kintone, ぼうさい / bousai / bōsai → 防災, denshi shinsei → 電子申請."""
+        out = [phrase]
+        key = text_key(phrase)
+        term = self.readings_kana.get(key)
+        if term is None and key.isascii():
+            term = self.readings_romaji.get(romaji_fold(key))
+        if term is not None and text_key(term) != key:
+            out.append(term)
+        return out
+
     def _match_names(self, phrase: str, hits: Matches) -> None:
-        for key in dict.fromkeys(k for k in (name_key(phrase), romaji_key(phrase)) if k):
+        # The romaji key of a phrase with kanji would be the romaji of its kana alone (子育て → "te"):
+        # only kana and Latin phrases get one.
+        keys = (name_key(phrase),) if has_kanji(phrase) else (name_key(phrase), romaji_key(phrase))
+        for key in dict.fromkeys(k for k in keys if k):
+            if is_short_token(key):  # "AI", "IT": a whole token of a name, never inside a word
+                self._match_name_token(key, hits)
+                continue
             rows, prefix = self.names.find(key)
             exact = np.isin(rows, self.exact.get(key, np.zeros(0, dtype=np.int64)))
             kinds = np.where(exact, 0, np.where(prefix, 1, 2))
-            if len(key) < 2:
-                keep = kinds != 2
+            if len(key) < 2 or key in self.generic or key in self.category_keys:
+                # A generic word (アプリ, システム) or a category term (クラウド) inside a name says
+                # nothing about the organisation: only a name that is (or starts with) it counts.
+                keep = kinds == 0 if key in self.generic else kinds != 2
                 rows, kinds = rows[keep], kinds[keep]
             occurrence = _occurrence(rows)  # rows come sorted (positions are)
             for k in range(int(occurrence.max()) + 1 if len(rows) else 0):
@@ -331,6 +421,14 @@ class SearchIndex:
                     hits.add(rows[sel], SCORES[kind], kind)
             if len(key) >= 2:
                 self._match_fuzzy(key, hits)
+
+    def _match_name_token(self, key: str, hits: Matches) -> None:
+        rows = np.unique(self.texts.find(NAME_TOKEN + key + END)[0])
+        exact = np.isin(rows, self.exact.get(key, np.zeros(0, dtype=np.int64)))
+        named, starts = self.names.find(key)
+        prefix = np.isin(rows, named[starts]) & ~exact
+        for kind, sel in (("name_exact", exact), ("name_prefix", prefix), ("name_contains", ~exact & ~prefix)):
+            hits.add(rows[sel], SCORES[kind], kind)
 
     def _match_fuzzy(self, key: str, hits: Matches) -> None:
         cutoff = float(settings.get("fuzzy_score_cutoff"))
@@ -353,6 +451,9 @@ class SearchIndex:
         folded, key = fold(phrase), text_key(phrase)
         if not key:
             return []
+        if is_short_token(key):  # "ai" is the AI of チャットボット・AI, not the "ai" inside another word
+            return list(dict.fromkeys(code for term, code in self.category_terms.items()
+                                      if re.search(r"(?<![a-z0-9])" + key + r"(?![a-z0-9])", term)))
         whole = " " in folded
         found = []
         for term, code in self.category_terms.items():
@@ -383,10 +484,21 @@ class SearchIndex:
 
     def _match_text(self, phrase: str, hits: Matches) -> None:
         key = text_key(phrase)
-        if len(key) < 2:
+        if is_short_token(key):
+            rows, _ = self.texts.find(TEXT_TOKEN + key + END)
+        elif len(key) >= 2:
+            rows, _ = self.texts.find(key)
+        else:
             return
-        rows, _ = self.texts.find(key)
-        hits.add(np.unique(rows), SCORES["text"], "text", phrase)
+        if not len(rows):
+            return
+        # Relevance: how often the key occurs in the organisation's offerings, description and
+        # product names (one per adoption), saturating like BM25's term frequency (k1 = 1.2).
+        counts = np.bincount(rows, minlength=self.n)
+        unique = np.flatnonzero(counts)
+        tf = counts[unique].astype(np.float64)
+        hits.relevance[unique] = np.maximum(hits.relevance[unique], tf * 2.2 / (tf + 1.2))
+        hits.add(unique, SCORES["text"], "text", phrase)
 
     # -- the search -----------------------------------------------------------------------
     def search(self, query: str, limit: int | None = None) -> "SearchResult":
@@ -401,15 +513,19 @@ class SearchIndex:
             hits, mode = Combined(per_word, all_words=True), "all_words"
             if not len(hits):
                 hits, mode = Combined(per_word, all_words=False), "any_word"
+            if not len(hits):  # nothing for any word either: an honest empty result, not "any word"
+                hits, mode = self.match(query), "phrase"
         rows = self.rank(hits)
         if limit is not None:
             rows = rows[:limit]
         return SearchResult(query, rows, mode, hits)
 
     def rank(self, hits) -> np.ndarray:
-        """Matched rows by score, then adoptions, then name (then row)."""
+        """Matched rows by score, then relevance of their own text to the query, then adoptions,
+        then name (then row): a deterministic order."""
         rows = hits.rows()
-        return rows[np.lexsort((self.name_rank[rows], self.neg_adoptions[rows], -hits.score[rows]))]
+        return rows[np.lexsort((self.name_rank[rows], self.neg_adoptions[rows], -hits.relevance[rows],
+                                -hits.score[rows]))]
 
 
 @dataclass
