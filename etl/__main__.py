@@ -17,16 +17,32 @@ def command(func):
 @command
 def cmd_build(args) -> int:
     """Build the catalog from seed data + gazetteer (+ approved submissions) and swap it in."""
-    from etl.build import BuildFailed, build
+    from etl.build import BuildFailed, OlderThanPublished, build
+    out = Path(args.out) if args.out else None
     try:
-        out, problems = build(Path(args.out) if args.out else None, keep_going=args.keep_going)
+        try:
+            out, problems = build(out, keep_going=args.keep_going, allow_older=args.allow_older)
+        except OlderThanPublished as exc:  # a publish swapped in a newer catalog meanwhile: read again
+            print(f"{exc}; building again from the store as it is now", file=sys.stderr)
+            out, problems = build(out, keep_going=args.keep_going, allow_older=args.allow_older)
     except BuildFailed as exc:
         _print_problems(exc.problems)
         print(f"build failed: {exc}", file=sys.stderr)
         return 1
+    except OlderThanPublished as exc:
+        print(f"build not swapped in: {exc}. The store could not supply those approvals (see the warning above); "
+              "fix or restore the store, or pass --allow-older to replace the catalog anyway.", file=sys.stderr)
+        return 1
     _print_problems([p for p in problems if p.severity == "error"])
     print(f"catalog written: {out}")
     return 0
+
+
+@command
+def cmd_publish(args) -> int:
+    """Run the open publish requests of the store (started detached by the app; see docs/submissions.md)."""
+    from govmap.publish import run_builder
+    return run_builder()
 
 
 @command
@@ -90,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
         if name == "build":
             p.add_argument("--out", help="catalog path (default: settings catalog_path)")
             p.add_argument("--keep-going", action="store_true", help="skip bad rows, reporting each")
+            p.add_argument("--allow-older", action="store_true",
+                           help="swap in even if the catalog in place includes later approvals (never by default)")
         for extra in EXTRA_ARGUMENTS.get(name, ()):
             extra(p)
     args = parser.parse_args(argv)

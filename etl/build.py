@@ -2,6 +2,12 @@
 
 ``build`` is safe to re-run: the catalog is a pure function of the seed data, the gazetteer,
 the taxonomy and the approved submissions, written to a temp file and swapped in.
+
+Every build of a catalog holds its build lock (govmap/buildlock.py; the publish after an approval
+takes the same one) and stamps the store's approval watermark into ``catalog_meta``; a build whose
+watermark is lower than the catalog in place is not swapped in (``OlderThanPublished``), so a
+build that read the store before an approval cannot undo its publish.  A store that cannot be read
+does not stop the build: its approved submissions are skipped with a loud warning (watermark 0).
 """
 
 from __future__ import annotations
@@ -9,10 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import sys
+
 import pandas as pd
 from tqdm import tqdm
 
 from govmap import settings
+from govmap.buildlock import build_lock, catalog_watermark
 from govmap.duplicates import find_duplicates
 from govmap.geocode import Gazetteer
 from etl import extract, load, transform
@@ -20,6 +29,15 @@ from etl.validate import Problem, validate_inputs
 
 ROOT = settings.ROOT
 TAXONOMY = ROOT / "data" / "taxonomy" / "categories.csv"
+
+
+class OlderThanPublished(Exception):
+    """The build read an older state of the store than the catalog in place: not swapped in."""
+
+    def __init__(self, built: int, current: int):
+        super().__init__(f"this build includes approvals up to #{built}, the catalog in place up to #{current}: "
+                         "not swapped in (the catalog in place is kept)")
+        self.built, self.current = built, current
 
 
 class BuildFailed(Exception):
@@ -51,13 +69,22 @@ def read_inputs(seed_dir: Path | None = None, gazetteer_dir: Path | None = None,
     files = [seed_dir / "vendors.csv", seed_dir / "adoptions.csv", TAXONOMY,
              *sorted(gazetteer_dir.glob("*.parquet"))]
     store_path = Path(store_path or settings.path("store_path"))
+    meta["approval_watermark"] = "0"
     if with_submissions and store_path.exists():
-        from etl.submissions import approved_rows, digest, merge_approved  # no store on a fresh machine
-        rows = approved_rows(store_path)
-        vendors, adoptions, services = merge_approved(vendors, adoptions, *rows)
-        # A digest of what is published, not of the file: reading a live SQLite file in a process
-        # that holds connections to it drops their locks (sqlite.org/howtocorrupt.html 2.2).
-        meta["submissions_sha256"] = digest(rows)
+        from etl.submissions import StoreUnreadable, approved_rows, digest, merge_approved  # no store on a fresh machine
+        try:
+            watermark, rows = approved_rows(store_path, with_watermark=True)
+        except StoreUnreadable as exc:
+            print(f"WARNING: the submission store {store_path} cannot be read ({exc}); building WITHOUT approved "
+                  "submissions. Restore the store from its backup (docs/submissions.md) and build again.",
+                  file=sys.stderr)
+            meta["submissions_skipped"] = str(exc)[:500]
+        else:
+            vendors, adoptions, services = merge_approved(vendors, adoptions, *rows)
+            # A digest of what is published, not of the file: reading a live SQLite file in a process
+            # that holds connections to it drops their locks (sqlite.org/howtocorrupt.html 2.2).
+            meta["submissions_sha256"] = digest(rows)
+            meta["approval_watermark"] = str(watermark)
     tables = extract.read_gazetteer(gazetteer_dir)
     gaz = Gazetteer(tables["municipalities"], tables["prefectures"], tables["postal_codes"])
     return Inputs(vendors, adoptions, extract.read_categories(TAXONOMY), tables, gaz, files, services, meta)
@@ -104,9 +131,21 @@ def tables_from(inputs: Inputs) -> dict[str, pd.DataFrame]:
 
 
 def build(out: Path | None = None, *, keep_going: bool = False, inputs: Inputs | None = None,
-          progress: bool = True, meta: dict | None = None) -> tuple[Path, list[Problem]]:
-    """Build the catalog; raises BuildFailed (catalog untouched) on input errors unless keep_going."""
+          progress: bool = True, meta: dict | None = None, allow_older: bool = False,
+          lock_wait: float | None = None, locked: bool = False) -> tuple[Path, list[Problem]]:
+    """Build the catalog under its build lock; raises BuildFailed (catalog untouched) on input errors
+    unless keep_going, and OlderThanPublished when the catalog in place includes later approvals
+    (unless allow_older).  ``locked``: the caller already holds the build lock."""
     out = Path(out or settings.path("catalog_path"))
+    if locked:
+        return _build(out, keep_going, inputs, progress, meta, allow_older)
+    waiting = (lambda: print(f"waiting for another build of {out} to finish ...", file=sys.stderr)) if progress else None
+    with build_lock(out, wait=lock_wait, on_wait=waiting):
+        return _build(out, keep_going, inputs, progress, meta, allow_older)
+
+
+def _build(out: Path, keep_going: bool, inputs: Inputs | None, progress: bool, meta: dict | None,
+           allow_older: bool) -> tuple[Path, list[Problem]]:
     steps = tqdm(total=4 + len(load.TABLE_ORDER), desc="build", disable=not progress, unit="step")
     inputs = inputs or read_inputs()
     steps.update(1)
@@ -120,7 +159,15 @@ def build(out: Path | None = None, *, keep_going: bool = False, inputs: Inputs |
     tables = tables_from(inputs)
     steps.update(1)
     info = {"synthetic": "false", "inputs_sha256": extract.inputs_sha256(inputs.files), **inputs.meta, **(meta or {})}
-    load.write_catalog(out, tables, info, progress=lambda name: steps.update(1))
-    steps.update(1)
-    steps.close()
+    built = int(info.get("approval_watermark", 0) or 0)
+
+    def not_older(_tmp: Path) -> None:  # under the lock, right before the swap
+        current = catalog_watermark(out)
+        if not allow_older and current is not None and built < current:
+            raise OlderThanPublished(built, current)
+
+    try:
+        load.write_catalog(out, tables, info, progress=lambda name: steps.update(1), before_swap=not_older)
+    finally:
+        steps.close()
     return out, problems

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from pathlib import Path
 
 import pandas as pd
@@ -29,7 +30,7 @@ from etl.extract import ADOPTION_COLUMNS, VENDOR_COLUMNS
 from etl.transform import PROFILE_COLUMNS
 from etl.validate import split_list
 from govmap.normalize import boundary, place_key
-from govmap.store import Store
+from govmap.store import Store, StoreUnavailable
 from govmap.submissions import Submissions, org_id_for
 
 # Vendor-row fields a submission may update (location fields move together, see _location).
@@ -39,11 +40,30 @@ SERVICE_COLUMNS = ("service_id", "org_id", "name_ja", "name_en", "offerings_ja",
                    *PROFILE_COLUMNS, "last_verified", "categories")
 
 
-def approved_rows(store_path: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+class StoreUnreadable(RuntimeError):
+    """The store cannot be read (damaged file, wrong format, I/O error)."""
+
+
+def approved_rows(store_path: Path, with_watermark: bool = False):
     """(vendors, adoptions, services) of every approved or merged submission, in approval order.
-    Vendors carry ``_target`` (the organisation updated, '' for a new one) and ``_receipt``."""
+    Vendors carry ``_target`` (the organisation updated, '' for a new one) and ``_receipt``.
+
+    ``with_watermark``: (approval watermark, rows).  The watermark is read *before* the rows, so
+    the rows include at least every approval up to it (it never claims more than was read).
+    StoreUnreadable when the store cannot be read."""
+    try:
+        store = Store(store_path)
+        watermark = store.approval_watermark()
+        published = Submissions(store).published()
+    except (StoreUnavailable, sqlite3.DatabaseError) as exc:
+        raise StoreUnreadable(str(exc)) from exc
+    rows = _rows(published)
+    return (watermark, rows) if with_watermark else rows
+
+
+def _rows(published: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     vendors, adoptions, services = [], [], []
-    for item in Submissions(Store(store_path)).published():
+    for item in published:
         org_id, receipt = item["org_id"], item["receipt"]
         new = org_id == org_id_for(receipt)
         verified = item["approved_at"][:10]

@@ -27,6 +27,16 @@ MESSAGES = {
         "The server's disk is full, so nothing could be saved. This submission was NOT received and no receipt number "
         "was issued. What you typed is still on this page. The map, search and vendor pages keep working. Press "
         "“Send” again in a while (it will not be stored twice). If this persists, contact the operators."),
+    "store.disk_full_page": _m(
+        "サーバーのディスクが一杯のため、申請・審査のデータを保存できません。保存済みのデータは失われていません。"
+        "地図・検索・ベンダー情報は引き続き利用できます。しばらくしてからもう一度お試しください。"
+        "運営者は docs/submissions.md の「障害時の対応」を参照してください。",
+        "The server's disk is full, so submissions and reviews cannot be saved right now. Nothing already saved is "
+        "lost. The map, search and vendor pages keep working. Try again in a while. Operators: see “When something "
+        "fails” in docs/submissions.md."),
+    "rev.publish.deferred": _m(
+        "承認は保存されましたが、公開処理を開始できませんでした。公開は自動的に再開されます(「公開」タブで確認できます)。",
+        "The approval is saved, but its publish could not be started now; it resumes automatically (see the Publishing tab)."),
     "store.unavailable": _m(
         "申請データの保存領域を読み込めません(ファイルの破損など)。申請の送信・状況確認・審査は現在利用できません。"
         "地図・検索・ベンダー情報は引き続き利用できます。運営者は docs/submissions.md の「障害時の対応」を参照してください。",
@@ -48,7 +58,6 @@ MESSAGES = {
                               "Published catalog: {built_at} (approvals up to #{watermark})"),
     "rev.publish.behind": _m("未反映の承認があります(#{watermark} まで)。公開処理を実行中または再開待ちです。",
                              "Some approvals (up to #{watermark}) are not published yet; a publish is running or will resume."),
-    "rev.publish.retry": _m("公開を再実行", "Publish again"),
 }
 
 i18n.register(MESSAGES)

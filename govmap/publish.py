@@ -1,105 +1,209 @@
-"""Publishing approved submissions: the ETL's build/swap, run in the background after an approval.
+"""Publishing approved submissions: durable requests in the store, built by a detached process.
 
-``request(...)`` returns at once.  A worker thread runs ``python -m etl build --keep-going`` in a
-subprocess (the build's memory and CPU stay out of the app's process; a crash cannot take the app
-down), so the new catalog is swapped in with os.replace exactly as a manual build is: readers keep
-the old file, the app reopens the new one on its next run (ui/context.catalog).
+An approval must reach the map even if the app dies right after it:
 
-* Two publishes never race: one worker per process (a lock), and an exclusive ``flock`` on
-  ``<store>.publish.lock`` across processes (several app servers on one store).
-* Approvals arriving during a build are not lost: they set a flag, and the worker builds once
-  more after the current build (so many approvals cost at most one extra build).
-* ``--keep-going`` so one bad row cannot block every later publish; each run and the problems it
-  reported are recorded in the store (``publishes``) and shown to reviewers.
+* ``request(...)`` records a publish request as a row in the store (``publishes``: requested,
+  the approval watermark it wants published) and starts a build process *detached* from the app
+  (its own session, output appended to ``<catalog>.publish.log``, no pipes): killing the app does
+  not kill the build.  It returns at once.
+* The build process (``python -m etl publish``, ``run_builder``) takes the catalog's build lock
+  (govmap/buildlock.py, the same one ``python -m etl build`` takes), claims every open request,
+  builds once with ``--keep-going`` semantics, swaps the catalog in (never one older than the
+  catalog in place: approval watermarks) and records the result on each request: ok, or failed
+  with the reason.  Requests arriving meanwhile are built by the next round; after letting go of
+  the lock it looks once more, so no request is left behind by a race.
+* ``resume(...)`` runs when the app starts and then at most every ``publish_check_seconds`` (on
+  page runs): requests a dead build had claimed are recorded as failed (interrupted); when the
+  store holds approvals the catalog in place does not include, or requests nobody runs, a build
+  is started.  So a kill -9 of the app (or of the build, or of the machine) delays a publish
+  until the next start, it never loses it.
+* Failures the store cannot record (its disk is full) go to the log; the request stays
+  unfinished, and the next ``resume`` records it as interrupted, pointing to the log.
 """
 
 from __future__ import annotations
 
-import fcntl
 import os
+import signal
 import subprocess
 import sys
 import threading
+import time
+import traceback
 from datetime import datetime, timezone
 from pathlib import Path
 
 from govmap import settings
+from govmap.buildlock import BuildLocked, build_lock, catalog_watermark, is_building
 from govmap.store import Store
 
 ROOT = settings.ROOT
-_lock = threading.Lock()
-_wanted = threading.Event()
-_idle = threading.Event()
-_idle.set()
-_worker: threading.Thread | None = None
-_requested_by: list[str] = []
+_children: list[subprocess.Popen] = []
+_children_lock = threading.Lock()
+_last_resume: dict[tuple[str, str], float] = {}
+_requested: set[tuple[Path, Path]] = set()  # (store, catalog) this process asked to publish (for wait)
 
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def request(requested_by: str, store_path: Path | None = None) -> None:
-    """Ask for a rebuild of the catalog; returns immediately."""
-    global _worker
-    store_path = Path(store_path or settings.path("store_path"))
-    with _lock:
-        _requested_by.append(requested_by)
-        _wanted.set()
-        _idle.clear()
-        if _worker is None:  # the worker clears this under the lock when it stops
-            _worker = threading.Thread(target=_run, args=(store_path,), name="govmap-publish", daemon=True)
-            _worker.start()
+def _paths(store_path: Path | None, catalog_path: Path | None) -> tuple[Path, Path]:
+    return (Path(store_path or settings.path("store_path")), Path(catalog_path or settings.path("catalog_path")))
 
 
-def wait(timeout: float | None = None) -> bool:
-    """Block until no publish is wanted or running (tests, and the CLI); True when idle."""
-    return _idle.wait(timeout)
+def log_path(catalog_path: Path) -> Path:
+    return Path(catalog_path).with_name(Path(catalog_path).name + ".publish.log")
 
 
-def _run(store_path: Path) -> None:
-    global _worker
-    while True:
-        with _lock:
-            if not _wanted.is_set():
-                _worker = None
-                _idle.set()
-                return
-            _wanted.clear()
-            who = ", ".join(dict.fromkeys(_requested_by)) or "system"
-            _requested_by.clear()
-        try:
-            publish_now(who, store_path)
-        except Exception:  # never let the worker die silently with the flag set
-            pass
+def request(requested_by: str, store_path: Path | None = None, catalog_path: Path | None = None) -> int:
+    """Record a publish request durably and start a detached build; returns the request's id."""
+    store_path, catalog_path = _paths(store_path, catalog_path)
+    request_id = Store(store_path).publish_requested(requested_by, _now())
+    _requested.add((store_path, catalog_path))
+    start_builder(store_path, catalog_path)
+    return request_id
 
 
-def publish_now(requested_by: str, store_path: Path | None = None) -> tuple[bool, str]:
-    """Run one build now (holding the cross-process lock) and record it; (ok, message)."""
-    store_path = Path(store_path or settings.path("store_path"))
+def start_builder(store_path: Path | None = None, catalog_path: Path | None = None) -> subprocess.Popen:
+    """``python -m etl publish`` in its own session, output appended to the publish log."""
+    store_path, catalog_path = _paths(store_path, catalog_path)
+    env = {**os.environ, "GOVMAP_STORE_PATH": str(store_path), "GOVMAP_CATALOG_PATH": str(catalog_path),
+           "PYTHONPATH": str(ROOT)}
+    catalog_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path(catalog_path), "ab") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "etl", "publish"], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    with _children_lock:  # reap finished children (no zombies); the others run on without us
+        _children[:] = [c for c in _children if c.poll() is None]
+        _children.append(proc)
+    return proc
+
+
+def due(store_path: Path | None = None, catalog_path: Path | None = None) -> bool:
+    """True (once) when ``resume`` has not looked for ``publish_check_seconds``; cheap."""
+    store_path, catalog_path = _paths(store_path, catalog_path)
+    key = (str(store_path), str(catalog_path))
+    now = time.monotonic()
+    with _children_lock:
+        if now - _last_resume.get(key, -1e9) < float(settings.get("publish_check_seconds")):
+            return False
+        _last_resume[key] = now
+    return True
+
+
+def resume(store_path: Path | None = None, catalog_path: Path | None = None, *, force: bool = False) -> str:
+    """Finish what a dead app or build left: at most every ``publish_check_seconds`` unless forced.
+    Returns what it did: 'skipped', 'running', 'idle' or 'started'."""
+    store_path, catalog_path = _paths(store_path, catalog_path)
+    if not force and not due(store_path, catalog_path):
+        return "skipped"
+    if not store_path.exists() or is_building(catalog_path):
+        return "running" if store_path.exists() else "idle"
     store = Store(store_path)
-    lock_path = store_path.with_name(store_path.name + ".publish.lock")
-    with open(lock_path, "a+") as lock_file:
-        fcntl.flock(lock_file, fcntl.LOCK_EX)
-        try:
-            publish_id = store.publish_started(requested_by, _now())
-            ok, message = _build(store_path)
-            store.publish_finished(publish_id, _now(), ok, message)
-        finally:
-            fcntl.flock(lock_file, fcntl.LOCK_UN)
-    return ok, message
-
-
-def _build(store_path: Path) -> tuple[bool, str]:
-    env = {**os.environ, "GOVMAP_STORE_PATH": str(store_path), "PYTHONPATH": str(ROOT)}
     try:
-        proc = subprocess.run([sys.executable, "-m", "etl", "build", "--keep-going"], cwd=ROOT, env=env,
-                              capture_output=True, text=True, timeout=float(settings.get("publish_timeout_seconds")))
-    except subprocess.TimeoutExpired:
-        return False, "build timed out; the published catalog is unchanged"
-    problems = [line for line in proc.stderr.splitlines() if line.startswith("ERROR ")]
-    if proc.returncode != 0:
-        tail = "\n".join(proc.stderr.strip().splitlines()[-5:])
-        return False, f"build failed (exit {proc.returncode}); the published catalog is unchanged\n{tail}"
-    summary = f"catalog rebuilt; {len(problems)} row(s) skipped" if problems else "catalog rebuilt"
-    return True, "\n".join([summary, *problems[:20]])
+        with build_lock(catalog_path, wait=0):  # no build runs: what was claimed and is unfinished died
+            store.publish_abandoned(_now(), "interrupted: the build process ended without finishing "
+                                            f"(see {log_path(catalog_path).name}); published by the next run")
+    except BuildLocked:
+        return "running"
+    behind = (catalog_watermark(catalog_path) or -1) < store.approval_watermark()
+    if behind and not store.publish_open():
+        store.publish_requested("system:resume", _now())
+    if behind or store.publish_open():
+        start_builder(store_path, catalog_path)
+        return "started"
+    return "idle"
+
+
+def wait(timeout: float | None = None, store_path: Path | None = None, catalog_path: Path | None = None) -> bool:
+    """Block until no request is open or running (tests, the CLI); True when idle.  Without paths:
+    every store and catalog this process has requested publishes of."""
+    pairs = [_paths(store_path, catalog_path)] if store_path or catalog_path else list(_requested)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    for store_path, catalog_path in pairs:
+        if not store_path.exists():
+            continue
+        store = Store(store_path)
+        while any(r["finished_at"] is None for r in store.publishes(limit=50)) or is_building(catalog_path):
+            if deadline is not None and time.monotonic() > deadline:
+                return False
+            time.sleep(0.2)
+    return True
+
+
+# -- the detached build process (python -m etl publish) -------------------------------------------
+class _TimedOut(Exception):
+    pass
+
+
+def run_builder(store_path: Path | None = None, catalog_path: Path | None = None, *, lock_wait: float = 5.0) -> int:
+    """Build until no request is open.  Exits quietly when another build holds the lock (that one
+    looks for new requests after it lets go)."""
+    store_path, catalog_path = _paths(store_path, catalog_path)
+    store = Store(store_path)
+    while True:
+        try:
+            with build_lock(catalog_path, wait=lock_wait):
+                while _one_round(store, catalog_path):
+                    pass
+        except BuildLocked:
+            print(f"{_now()} pid {os.getpid()}: another build holds the lock; it will take the open requests", flush=True)
+            return 0
+        if not store.publish_open():  # looked again after letting go: nothing left behind
+            return 0
+
+
+def _one_round(store: Store, catalog_path: Path) -> bool:
+    """Claim the open requests and build once; False when there was nothing to do."""
+    ids = store.publish_claim(_now(), os.getpid())
+    if not ids:
+        return False
+    print(f"{_now()} pid {os.getpid()}: building for request(s) {ids}", flush=True)
+    ok, message, built = _build_once(catalog_path)
+    print(f"{_now()} pid {os.getpid()}: {'ok' if ok else 'FAILED'}: {message}", flush=True)
+    try:
+        store.publish_finish(ids, _now(), ok, message, built)
+    except Exception as exc:  # e.g. the store's disk is full: the log keeps it, resume records it later
+        print(f"{_now()} pid {os.getpid()}: could not record the result in the store: {exc!r}", flush=True)
+        raise
+    return True
+
+
+def _build_once(catalog_path: Path) -> tuple[bool, str, int | None]:
+    """One build into ``catalog_path`` (the lock is held); (ok, message, watermark built)."""
+    from etl.build import BuildFailed, OlderThanPublished, build, read_inputs
+    timeout = int(settings.get("publish_timeout_seconds"))
+
+    def expired(signum, frame):
+        raise _TimedOut()
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(max(1, timeout))
+    try:
+        for attempt in (1, 2):
+            inputs = read_inputs()
+            try:
+                _, problems = build(catalog_path, keep_going=True, inputs=inputs, progress=False, locked=True)
+            except OlderThanPublished as exc:  # read the store again and rebuild, once
+                if attempt == 2:
+                    return False, f"build failed: {exc}", None
+                continue
+            break
+        built = int(inputs.meta.get("approval_watermark", 0))
+        skipped = inputs.meta.get("submissions_skipped")
+        errors = [str(p) for p in problems if p.severity == "error"]
+        if skipped:
+            return False, f"the store could not be read; the catalog was built without submissions: {skipped}", built
+        summary = f"catalog rebuilt; {len(errors)} row(s) skipped" if errors else "catalog rebuilt"
+        return True, "\n".join([summary, *errors[:20]]), built
+    except _TimedOut:
+        return False, f"build timed out after {timeout} s; the published catalog is unchanged", None
+    except BuildFailed as exc:
+        return False, f"build failed: {exc}; the published catalog is unchanged", None
+    except Exception as exc:  # disk full, a bug: recorded, never silent
+        tail = "".join(traceback.format_exception_only(exc)).strip()
+        return False, f"build failed; the published catalog is unchanged: {tail}", None
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

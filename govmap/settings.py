@@ -119,6 +119,8 @@ SETTINGS: tuple[Setting, ...] = (
             "A local reviewer login lasts this long; then the reviewer must log in again."),
     Setting("publish_timeout_seconds", 300,
             "A publish (catalog rebuild after an approval) running longer than this is stopped."),
+    Setting("publish_check_seconds", 30,
+            "How often (at most) a page run checks for unfinished publishes (an app or build that died) and resumes them."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

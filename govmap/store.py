@@ -16,6 +16,7 @@ No Streamlit here; govmap/submissions.py builds the submission workflow on top.
 
 from __future__ import annotations
 
+import os
 import secrets
 import sqlite3
 import time
@@ -80,8 +81,9 @@ CREATE TABLE IF NOT EXISTS challenges (
     expires_at REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS challenges_address ON challenges (address, issued_at);
 CREATE TABLE IF NOT EXISTS publishes (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, requested_by TEXT NOT NULL, started_at TEXT NOT NULL,
-    finished_at TEXT, ok INTEGER, message TEXT);
+    id INTEGER PRIMARY KEY AUTOINCREMENT, requested_by TEXT NOT NULL, requested_at TEXT NOT NULL,
+    watermark INTEGER NOT NULL DEFAULT 0, started_at TEXT, pid INTEGER, finished_at TEXT, ok INTEGER,
+    message TEXT, built_watermark INTEGER);
 CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
     BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
@@ -139,6 +141,74 @@ class Limit:
     window: float     # seconds
 
 
+# PRAGMA user_version of the store.  2: publishes are durable requests (requested_at, watermark,
+# started/finished by a detached build); 0: the store before that (migrated by _migrate).
+SCHEMA_VERSION = 2
+PUBLISHING_ACTIONS = ("approve", "merge")  # audit actions that change what the catalog publishes
+
+
+class StoreUnavailable(sqlite3.DatabaseError):
+    """The store cannot be used right now (disk full, damaged file); nothing was written."""
+
+
+class DiskFull(StoreUnavailable):
+    """SQLite reported 'database or disk is full': the write was rolled back, nothing was stored."""
+
+
+class StoreCorrupt(StoreUnavailable):
+    """The store file is damaged or not a SQLite database."""
+
+
+_SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_NOTADB = 10, 11, 13, 26
+_LOW_SPACE = 1 << 20  # bytes free below which an I/O error is taken for a full disk
+
+
+def _free_bytes(folder: Path) -> int | None:
+    try:
+        st = os.statvfs(folder)
+    except OSError:
+        return None
+    return st.f_bavail * st.f_frsize
+
+
+def _translate(exc: sqlite3.DatabaseError, path: Path) -> StoreUnavailable | None:
+    """A clear exception for a full disk or a damaged store; None for every other SQLite error.
+    In WAL mode a full disk often shows as "disk I/O error" (the WAL append fails with ENOSPC),
+    so an I/O error on a filesystem with (almost) no space left is a full disk too."""
+    if isinstance(exc, StoreUnavailable):
+        return None
+    code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+    text = str(exc).lower()
+    if code == _SQLITE_FULL or "disk is full" in text:
+        return DiskFull(str(exc))
+    if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB) or "malformed" in text or "not a database" in text:
+        return StoreCorrupt(str(exc))
+    if code == _SQLITE_IOERR or "disk i/o error" in text:
+        free = _free_bytes(Path(path).parent)
+        return DiskFull(str(exc)) if free is not None and free < _LOW_SPACE else StoreUnavailable(str(exc))
+    return None
+
+
+def _migrate(con: sqlite3.Connection) -> None:
+    """Inside the schema transaction: bring an older store up to SCHEMA_VERSION."""
+    if con.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+        return
+    columns = {r[1] for r in con.execute("PRAGMA table_info(publishes)")}
+    if "requested_at" not in columns:  # version 0: a publish was a row only once its build started
+        con.execute("ALTER TABLE publishes RENAME TO publishes_v0")
+        con.execute(SCHEMA[SCHEMA.index("CREATE TABLE IF NOT EXISTS publishes"):SCHEMA.index("CREATE TRIGGER")])
+        # A run left unfinished then was lost with the app's memory: record it as failed; what it
+        # would have published is published by the next run (its watermark is behind the store's).
+        con.execute("""INSERT INTO publishes (id, requested_by, requested_at, watermark, started_at, finished_at, ok,
+                                              message)
+                       SELECT id, requested_by, started_at, 0, started_at, coalesce(finished_at, started_at),
+                              coalesce(ok, 0), coalesce(message, ?)
+                       FROM publishes_v0""",
+                    ("interrupted (the app stopped during this build); its approvals are published by the next run",))
+        con.execute("DROP TABLE publishes_v0")
+    con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
 class Store:
     """One SQLite file.  Open a connection per call (cheap), never share one across threads."""
 
@@ -151,18 +221,32 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as con:
             con.execute("PRAGMA journal_mode=WAL")  # persistent: stays on for every later connection
-            con.executescript("BEGIN IMMEDIATE;" + SCHEMA + "COMMIT;")
+            con.executescript("BEGIN IMMEDIATE;" + SCHEMA)
+            try:
+                _migrate(con)
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
         Store._ready.add(str(self.path))
 
     @contextmanager
     def _connect(self):
-        con = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
+        try:
+            con = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
+        except sqlite3.DatabaseError as exc:
+            raise (_translate(exc, self.path) or exc) from exc
         try:
             con.row_factory = sqlite3.Row
             con.execute("PRAGMA busy_timeout=60000")
             con.execute("PRAGMA synchronous=FULL")
             con.execute("PRAGMA foreign_keys=ON")
             yield con
+        except sqlite3.DatabaseError as exc:  # disk full, damaged file: say so (nothing was committed)
+            clear = _translate(exc, self.path)
+            if clear is None:
+                raise
+            raise clear from exc
         finally:
             con.close()
 
@@ -312,16 +396,51 @@ class Store:
             raise ChallengeRefused("the proof of work does not solve the challenge")
         con.execute("DELETE FROM challenges WHERE id = ?", (str(challenge),))
 
-    # -- publishes -------------------------------------------------------------------------
-    def publish_started(self, requested_by: str, at: str) -> int:
-        with self.transaction() as con:
-            return con.execute("INSERT INTO publishes (requested_by, started_at) VALUES (?, ?)",
-                               (requested_by, at)).lastrowid
+    # -- publishes (durable requests; govmap/publish.py runs them) ------------------------
+    # A row is a request (requested_at, the approval watermark it wants published), claimed by
+    # the build that runs it (started_at, pid) and finished by it (ok, message, built_watermark).
+    @staticmethod
+    def approval_watermark_in(con: sqlite3.Connection) -> int:
+        """Audit seq of the latest approval or merge (0 when none): what a catalog must include."""
+        marks = ",".join("?" * len(PUBLISHING_ACTIONS))
+        return con.execute(f"SELECT coalesce(max(seq), 0) FROM audit_log WHERE action IN ({marks})",
+                           PUBLISHING_ACTIONS).fetchone()[0]
 
-    def publish_finished(self, publish_id: int, at: str, ok: bool, message: str) -> None:
+    def approval_watermark(self) -> int:
+        with self.snapshot() as con:
+            return self.approval_watermark_in(con)
+
+    def publish_requested(self, requested_by: str, at: str) -> int:
+        """Record a publish request (with the approval watermark it asks for); its id."""
         with self.transaction() as con:
-            con.execute("UPDATE publishes SET finished_at = ?, ok = ?, message = ? WHERE id = ?",
-                        (at, int(ok), message[:4000], publish_id))
+            return con.execute("INSERT INTO publishes (requested_by, requested_at, watermark) VALUES (?, ?, ?)",
+                               (requested_by, at, self.approval_watermark_in(con))).lastrowid
+
+    def publish_claim(self, at: str, pid: int) -> list[int]:
+        """Claim every request nobody has started (the caller holds the build lock)."""
+        with self.transaction() as con:
+            ids = [r[0] for r in con.execute("SELECT id FROM publishes WHERE started_at IS NULL AND finished_at IS NULL")]
+            con.execute("UPDATE publishes SET started_at = ?, pid = ? WHERE started_at IS NULL AND finished_at IS NULL",
+                        (at, pid))
+        return ids
+
+    def publish_finish(self, ids: list[int], at: str, ok: bool, message: str, built_watermark: int | None) -> None:
+        with self.transaction() as con:
+            con.executemany("UPDATE publishes SET finished_at = ?, ok = ?, message = ?, built_watermark = ? WHERE id = ?",
+                            [(at, int(ok), message[:4000], built_watermark, i) for i in ids])
+
+    def publish_abandoned(self, at: str, message: str) -> int:
+        """Requests a build claimed but never finished (its process died): record them as failed.
+        Only call while holding the build lock (so no build is running them)."""
+        with self.transaction() as con:
+            return con.execute("UPDATE publishes SET finished_at = ?, ok = 0, message = ? "
+                               "WHERE started_at IS NOT NULL AND finished_at IS NULL", (at, message)).rowcount
+
+    def publish_open(self) -> int:
+        """Requests not yet started."""
+        with self.snapshot() as con:
+            return con.execute("SELECT count(*) FROM publishes WHERE started_at IS NULL AND finished_at IS NULL"
+                               ).fetchone()[0]
 
     def publishes(self, limit: int = 20) -> list[dict]:
         with self.snapshot() as con:

@@ -12,6 +12,7 @@ from ui.submitform import labelled
 
 t = context.t
 st.title(t("rev.title"))
+context.require_store()  # a damaged store or full disk: a clear message, not a crash
 store = subs.Submissions()
 rv.notice()
 actor = rv.gate(store)

@@ -8,6 +8,7 @@ from ui import context
 from ui import submitform as form
 from ui import submitstatus as status
 
+context.require_store()  # a damaged store or full disk: a clear message, not a crash
 cat = context.require_catalog()
 t = context.t
 categories = cat.frame("SELECT code, label_ja, label_en FROM categories ORDER BY sort_order")

@@ -3,12 +3,13 @@ URL query-string state and the footer.  Domain logic stays in govmap/ (no stream
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
 import streamlit as st
 
-from govmap import durability_messages, escape, i18n, settings  # noqa: F401 (registers messages)
+from govmap import durability_messages, escape, i18n, publish, settings  # noqa: F401 (registers messages)
 from govmap.catalog import Catalog, CatalogPool, CatalogUnreadable
 
 
@@ -37,6 +38,45 @@ def catalog() -> Catalog | None:
         return catalog_pool().handle()
     except CatalogUnreadable:
         return None
+
+
+def resume_publishing() -> None:
+    """On the first run after the app starts, then at most every ``publish_check_seconds``: finish
+    the publishes a dead app or build left (govmap/publish.py resume), in the background so no
+    page waits for it.  A failure here is logged; the next check tries again."""
+    store_path, catalog_path = settings.path("store_path"), settings.path("catalog_path")
+    if not publish.due(store_path, catalog_path):
+        return
+
+    def work() -> None:
+        try:
+            publish.resume(store_path, catalog_path, force=True)
+        except Exception:  # e.g. the store's disk is full or the store is damaged
+            logging.getLogger("govmap.publish").exception("resuming publishes failed")
+
+    threading.Thread(target=work, name="govmap-publish-resume", daemon=True).start()
+
+
+def require_store() -> None:
+    """Stop the page with a clear message when the submission store cannot be used (a damaged
+    file); the buyer pages never need it and keep working.  A full disk is said but does not stop
+    the page: the form and what the vendor typed stay on screen for a later retry."""
+    from govmap.store import DiskFull, Store, StoreUnavailable
+    try:
+        with Store().snapshot() as con:
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except DiskFull as exc:
+        store_unavailable(exc)
+    except StoreUnavailable as exc:
+        store_unavailable(exc)
+        st.stop()
+
+
+def store_unavailable(exc: Exception) -> None:
+    """What a page shows when the submission store cannot be used (disk full, damaged file)."""
+    from govmap.store import DiskFull
+    logging.getLogger("govmap.store").error("submission store unavailable: %s", exc)
+    st.error(t("store.disk_full_page" if isinstance(exc, DiskFull) else "store.unavailable"))
 
 
 def leave_pages_folder_mode() -> None:

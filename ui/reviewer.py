@@ -11,6 +11,7 @@ import streamlit as st
 
 from govmap import auth, diff, escape, publish
 from govmap import submissions as subs
+from govmap.store import DiskFull, StoreUnavailable
 from ui import context
 from ui.submitform import client_address, labelled
 
@@ -122,8 +123,15 @@ def act(store: subs.Submissions, receipt: str, version: int) -> None:
     except ValueError:
         st.session_state["rev_notice"] = ("error", f"rev.need.{action}")
         return
+    except StoreUnavailable as exc:  # disk full / damaged store: the decision was not saved
+        st.session_state["rev_notice"] = ("error", "store.disk_full_page" if isinstance(exc, DiskFull) else "store.unavailable")
+        return
     if action in ("approve", "merge"):
-        publish.request(actor.id, store.store.path)
+        try:
+            publish.request(actor.id, store.store.path)
+        except (StoreUnavailable, OSError):  # saved; the next resume (govmap/publish.py) publishes it
+            st.session_state["rev_notice"] = ("warning", "rev.publish.deferred")
+            return
     st.session_state["rev_notice"] = ("success", f"rev.done.{action}")
     st.session_state["rev_reason"] = ""
 
@@ -258,12 +266,34 @@ def audit_view(store: subs.Submissions) -> None:
 
 
 def publish_view(store: subs.Submissions) -> None:
+    """Every publish request with its state and, for a failure, why; whether the catalog in place
+    includes every approval; a newest catalog file that could not be read."""
+    cat = context.catalog()
+    problem = context.catalog_pool().problem
+    if problem:
+        st.warning(t("catalog.kept_previous", reason=escape.markdown_text(problem[:300])))
+    published = int((cat.meta().get("approval_watermark") if cat else 0) or 0)
+    if cat is not None:
+        st.caption(t("rev.publish.catalog", built_at=cat.meta().get("built_at", "?"), watermark=published))
+    wanted = store.store.approval_watermark()
+    if wanted > published:
+        st.info(t("rev.publish.behind", watermark=wanted))
     runs = store.store.publishes()
     if not runs:
         st.caption(t("rev.publish.none"))
         return
+    if runs[0]["ok"] == 0:
+        st.error(t("rev.publish.failed_note"))
+
+    def state(r: dict) -> str:
+        if r["finished_at"] is None:
+            return t("rev.publish.running") if r["started_at"] else t("rev.publish.waiting")
+        return "✓" if r["ok"] else "✗"
+
     st.dataframe(pd.DataFrame({
-        t("rev.publish.started"): [r["started_at"] for r in runs], t("rev.publish.finished"): [r["finished_at"] or "" for r in runs],
-        t("rev.publish.ok"): [t("rev.publish.running") if r["ok"] is None else ("✓" if r["ok"] else "✗") for r in runs],
+        t("rev.publish.requested"): [r["requested_at"] for r in runs],
+        t("rev.publish.started"): [r["started_at"] or "" for r in runs],
+        t("rev.publish.finished"): [r["finished_at"] or "" for r in runs],
+        t("rev.publish.ok"): [state(r) for r in runs],
         t("rev.publish.by"): [r["requested_by"] for r in runs], t("rev.publish.message"): [r["message"] or "" for r in runs],
     }), hide_index=True)

@@ -15,7 +15,7 @@ from govmap import escape, i18n, settings
 from govmap import submission_form as sf
 from govmap import submissions as subs
 from govmap.geocode import Gazetteer
-from govmap.store import ChallengeRefused, Limit, RateLimited
+from govmap.store import ChallengeRefused, DiskFull, Limit, RateLimited, StoreUnavailable
 from ui import context
 
 P = "f."
@@ -259,6 +259,9 @@ def send(categories: set[str], catalog_records: list[dict]) -> None:
         return
     except (subs.InvalidToken, subs.NotRevisable):
         put("notice", message("sub.status.not_revisable"))
+        return
+    except StoreUnavailable as exc:  # disk full or damaged store: nothing was stored, the form is kept
+        put("notice", message("store.disk_full" if isinstance(exc, DiskFull) else "store.unavailable"))
         return
     token = state("edit_token") if revising else state("token")
     clear_form()

@@ -1,0 +1,90 @@
+"""The one lock every catalog build takes, and the approval watermark that orders builds.
+
+* ``build_lock(catalog)``: an exclusive ``flock`` on ``<catalog>.lock`` next to the catalog, taken
+  by ``python -m etl build`` and by every publish (govmap/publish.py), so two builds of one
+  catalog never overlap.  The kernel drops it when the holder dies (kill -9 included), so a dead
+  build never wedges the next one; ``is_building`` tells whether a live build holds it.
+* ``catalog_watermark(catalog)``: the store's approval watermark (audit seq of the latest
+  approval or merge) the catalog in place was built with (``catalog_meta.approval_watermark``).
+  A build whose watermark is lower than it is never swapped in (etl/build.py), so a slow or
+  stale build cannot undo a publish.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+
+class BuildLocked(RuntimeError):
+    """Another build of this catalog holds the lock (and we were asked not to wait)."""
+
+
+def lock_path(catalog: Path) -> Path:
+    return Path(catalog).with_name(Path(catalog).name + ".lock")
+
+
+@contextmanager
+def build_lock(catalog: Path, wait: float | None = None, on_wait=None):
+    """Hold the build lock of ``catalog``.  ``wait``: seconds to wait for it (None: as long as it
+    takes, 0: not at all); BuildLocked when it stays taken.  ``on_wait()`` is called once if we
+    have to wait (e.g. to say so on the console)."""
+    path = lock_path(catalog)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = None if wait is None else time.monotonic() + wait
+        told = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise BuildLocked(f"another build of {catalog} is running (lock {path})") from None
+                if on_wait and not told:
+                    on_wait()
+                    told = True
+                time.sleep(0.2)
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())  # who holds it, for people looking
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def is_building(catalog: Path) -> bool:
+    """True while a live process holds the build lock of ``catalog``."""
+    path = lock_path(catalog)
+    if not path.exists():
+        return False
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # closing drops our shared lock
+    return False
+
+
+def catalog_watermark(catalog: Path) -> int | None:
+    """The approval watermark of the catalog file in place: 0 for a catalog built before watermarks
+    (or without the store), None when there is no readable catalog."""
+    from govmap.catalog import Catalog, CatalogMissing, CatalogUnreadable
+    try:
+        cat = Catalog(Path(catalog))
+    except (CatalogMissing, CatalogUnreadable):
+        return None
+    try:
+        return int(cat.meta().get("approval_watermark", 0) or 0)
+    except Exception:  # a file that opens but whose meta cannot be read is no better than none
+        return None
+    finally:
+        cat.close()
