@@ -52,7 +52,8 @@ def duplicates_panel(records: list[dict]) -> None:
     if state("target") not in options:
         put("target", "")
     st.radio(t("sub.dup.choice"), options, key=P + "target", format_func=labelled(
-        options, lambda o: t("sub.dup.new") if not o else t("sub.dup.update", name=by_id[o]["name_ja"], id=o)))
+        options, lambda o: t("sub.dup.new") if not o else t("sub.dup.update", name=escape.markdown_text(by_id[o]["name_ja"]),
+                                                    id=escape.markdown_text(o))))
 
 
 def receipt_panel() -> None:
