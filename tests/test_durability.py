@@ -110,3 +110,20 @@ def test_catalog_opened_by_its_owner_closes_on_close(built_catalog):
     cat.close()
     with pytest.raises(Exception):
         cat.frame("SELECT 1")
+
+
+def test_a_page_says_the_catalog_is_damaged_when_there_is_no_good_one_to_serve(built_catalog, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+    live = tmp_path / "damaged.duckdb"
+    data = bytearray(built_catalog.read_bytes())
+    data[len(data) // 2:] = b"\x00" * (len(data) - len(data) // 2)  # the second half zeroed
+    live.write_bytes(bytes(data))
+    monkeypatch.setenv("GOVMAP_CATALOG_PATH", str(live))
+    monkeypatch.setenv("GOVMAP_STORE_PATH", str(tmp_path / "store.sqlite"))
+    root = Path(__file__).resolve().parent.parent
+    for lang, words in (("ja", "カタログファイルを読み込めません"), ("en", "The catalog file cannot be read")):
+        at = AppTest.from_file(str(root / "pages" / "search.py"), default_timeout=60)
+        at.query_params["lang"] = lang
+        at.run()
+        assert not at.exception, at.exception
+        assert any(words in e.value for e in at.error), [e.value for e in at.error]
