@@ -47,7 +47,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sql_max_result_bytes", 16_000_000,
             "Largest SQL console result (Arrow bytes) sent back to the page; a larger one is refused with a message."),
     Setting("sql_workers", 2,
-            "SQL console queries that run at the same time, one worker process each; others wait up to the time limit."),
+            "SQL console queries that run at the same time, one worker process each; others wait (up to the time "
+            "limit + 10 s), then get a 'busy' message."),
     Setting("map_marker_limit", 2000,
             "Largest number of organisations drawn as individual markers; above it the map aggregates per municipality."),
     Setting("map_tiles", "none",

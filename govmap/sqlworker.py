@@ -40,6 +40,7 @@ from govmap import settings
 
 GRACE_S = 0.3  # after the time limit: the worker's own interrupt gets this long, then SIGKILL
 START_TIMEOUT_S = 60.0
+QUEUE_WAIT_S = 10.0  # a query waits this long (plus its time limit) for a free worker, then "busy"
 _HEADER = struct.Struct(">I")
 _ABSOLUTE_PATH = re.compile(r"(?<![\w.:/~-])[/~](?:[^\s/'\"`,;()\[\]]+/)*[^\s/'\"`,;()\[\]]+")
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(i?)B?\s*$", re.I)
@@ -284,7 +285,7 @@ class Pool:
     def run(self, catalog_path: Path, request: dict) -> Answer:
         """One request on a warm worker; the worker is killed if it has not answered in time."""
         limit_s = int(request["time_limit_ms"]) / 1000.0
-        if not self._slots.acquire(timeout=max(limit_s, 1.0)):
+        if not self._slots.acquire(timeout=limit_s + GRACE_S + QUEUE_WAIT_S):
             raise ConsoleLimit("busy")
         try:
             key = self.key(catalog_path)
