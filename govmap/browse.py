@@ -8,6 +8,7 @@ import pandas as pd
 
 from govmap.catalog import Catalog
 from govmap.facets import FacetTable, Filters
+from govmap.places import Places
 from govmap.search import KEYS_VERSION, SearchIndex
 
 ORG_SQL = "SELECT * FROM v_organisations ORDER BY org_id"
@@ -16,6 +17,7 @@ ADOPTION_SQL = """SELECT org_id, org_name_ja, adopter_name, adopter_kind, adopte
                   FROM v_adoptions ORDER BY adoption_id"""
 
 
+PLACES_SQL = "SELECT code, pref_name, name_ja, name_kana, name_romaji, kind, parent_code FROM municipalities ORDER BY code"
 KEYS_SQL = "SELECT org_id, name_keys, text_key FROM org_search_keys ORDER BY org_id"
 MAP_COLUMNS = ["org_id", "name_ja", "name_en", "org_type", "hq_pref_name", "hq_municipality_name",
                "hq_municipality_code", "lat", "lon", "located", "website", "categories"]
@@ -57,11 +59,12 @@ class BrowseResult:
             self._orgs = self.frame()
         return self._orgs
 
-    def located(self, columns: list[str] | None = None) -> pd.DataFrame:
-        """The matches that have a head-office point (the map's input), best first, with hq_label."""
+    def located(self, columns: list[str] | None = None, lang: str = "ja") -> pd.DataFrame:
+        """The matches that have a head-office point (the map's input), best first, with hq_label
+        (in ``lang``: romaji in English)."""
         rows = self.rows[self.browser.facets.located[self.rows]]
         out = self.browser.orgs[columns or MAP_COLUMNS].take(rows).reset_index(drop=True)
-        out["hq_label"] = self.browser.hq_labels[rows]
+        out["hq_label"] = self.browser.hq_labels_in(lang)[rows]
         return out
 
     def unlocated_names(self) -> list[str]:
@@ -89,7 +92,17 @@ class Browser:
         pref = self.orgs["hq_pref_name"].astype(object).where(self.orgs["hq_pref_name"].notna(), "")
         muni = self.orgs["hq_municipality_name"].astype(object).where(self.orgs["hq_municipality_name"].notna(), "")
         self.hq_labels = (pref + muni).to_numpy(dtype=object)  # "" when unknown (pages say so in their language)
+        self.places = Places(self.prefectures, catalog.frame(PLACES_SQL))
+        self._hq_labels = {"ja": self.hq_labels}
         self._adoptions: pd.DataFrame | None = None
+
+    def hq_labels_in(self, lang: str) -> np.ndarray:
+        """Head-office labels of every organisation in ``lang`` ("" when unknown), made once per language."""
+        if lang not in self._hq_labels:
+            columns = ["hq_pref_name", "hq_municipality_name", "hq_municipality_code"]
+            self._hq_labels[lang] = np.array([self.places.hq_label(p, m, c, lang) for p, m, c in
+                                              self.orgs[columns].itertuples(index=False)], dtype=object)
+        return self._hq_labels[lang]
 
     def _stored_keys(self, catalog: Catalog) -> pd.DataFrame | None:
         """The search keys the ETL stored, if this catalog has them and they are of this version."""

@@ -1,5 +1,7 @@
 """地図で探す: one search box, facets with counts, the map and the result list (one set of rows)."""
 
+import hashlib
+
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -15,21 +17,17 @@ labels = b.category_labels(lang)
 pref_names = list(b.prefectures["pref_name"])
 
 
-def init(key, value):
-    if key not in st.session_state:
-        st.session_state[key] = value
-
-
-url_filters = state.read_filters(list(labels), pref_names)
-init("q", state.read_query())
-init("f_cat", url_filters.categories)
-init("f_region", url_filters.regions)
-init("f_pref", url_filters.prefectures)
-init("f_type", url_filters.org_types)
-init("f_flags", url_filters.flags)
-init("f_adopted", url_filters.has_adoptions)
-init("f_loc", url_filters.location)
-init("layer", state.read_layer())
+url_filters = state.read_filters(list(labels), pref_names, b.places.url_aliases())
+# Widget values are codes, kept by ui.state.keep (labels change with the language and the counts).
+state.keep("q", state.read_query(), str)
+state.keep("f_cat", url_filters.categories, state.some_of(labels))
+state.keep("f_region", url_filters.regions, state.some_of(REGIONS))
+state.keep("f_pref", url_filters.prefectures, state.some_of(pref_names))
+state.keep("f_type", url_filters.org_types, state.some_of(ORG_TYPES))
+state.keep("f_flags", url_filters.flags, state.some_of(FLAG_COLUMNS))
+state.keep("f_adopted", url_filters.has_adoptions, bool)
+state.keep("f_loc", url_filters.location, state.one_of(state.LOCATIONS))
+state.keep("layer", state.read_layer(), state.one_of(state.LAYERS))
 
 st.title(t("search.title"))
 query = st.text_input(t("search.box"), key="q", placeholder=t("search.placeholder"), max_chars=200)
@@ -45,9 +43,9 @@ with st.sidebar:
     st.multiselect(t("facet.categories"), list(labels), key="f_cat", placeholder=t("common.choose"),
                    format_func=lambda c: f"{labels[c]} ({counts['categories'].get(c, 0)})")
     st.multiselect(t("facet.regions"), list(REGIONS), key="f_region", placeholder=t("common.choose"),
-                   format_func=lambda r: f"{r} ({counts['regions'].get(r, 0)})")
+                   format_func=lambda r: f"{b.places.region(r, lang)} ({counts['regions'].get(r, 0)})")
     st.multiselect(t("facet.prefectures"), pref_names, key="f_pref", placeholder=t("common.choose"),
-                   format_func=lambda p: f"{p} ({counts['prefectures'].get(p, 0)})")
+                   format_func=lambda p: f"{b.places.prefecture(p, lang)} ({counts['prefectures'].get(p, 0)})")
     st.multiselect(t("facet.org_types"), list(ORG_TYPES), key="f_type", placeholder=t("common.choose"),
                    format_func=lambda o: f"{t('org_type.' + o)} ({counts['org_types'].get(o, 0)})")
     st.multiselect(t("facet.flags"), list(FLAG_COLUMNS), key="f_flags", placeholder=t("common.choose"), help=t("facet.flags_help"),
@@ -64,7 +62,7 @@ if result.mode in ("all_words", "any_word"):
 layer = st.segmented_control(t("layer.label"), ("orgs", "adoptions"), key="layer",
                              format_func=lambda v: t(f"layer.{v}")) or "orgs"
 # Only the columns the map uses, and adoptions only for the adoptions layer (docs/benchmarks.md).
-located = result.located()
+located = result.located(lang=lang)
 adopters = b.adopter_points(result.org_ids()) if layer == "adoptions" else None
 fmap = mapview.build_map(located, adopters, layer=layer, lang=lang,
                          category_labels=labels, marker_limit=settings.get("map_marker_limit"),
@@ -85,14 +83,30 @@ if not len(result):
 shown = int(settings.get("search_result_limit"))
 if len(result) > shown:
     st.caption(t("search.showing", shown=shown, n=f"{len(result):,}"))
-st.dataframe(buyer.display_frame(result.frame(shown), b), hide_index=True, key="results",
-             column_config={"org_id": None, t("col.website"): st.column_config.LinkColumn()})
-
 ids = result.org_ids(shown)
-if selected in b.row_of and selected not in ids:
-    ids.insert(0, selected)
+# The table and the picker belong to this query and these filters: a new search gives a fresh
+# table (no row selected) and a picker over its results, never the previous query's vendor.
+results_id = hashlib.sha1(repr((query, filters.as_dict())).encode()).hexdigest()[:12]
+event = st.dataframe(buyer.display_frame(result.frame(shown), b), hide_index=True, key=f"results_{results_id}",
+                     on_select="rerun", selection_mode="single-row",
+                     column_config={"org_id": None, t("col.website"): st.column_config.LinkColumn()})
+pick_key = f"search_pick_{results_id}"
+if pick_key not in st.session_state and state.read_selected() in ids:
+    st.session_state[pick_key] = state.read_selected()  # a shared link's ?org=
+# Only a new click counts (the map and the table report their last click on every rerun).
+row = event.selection.rows[0] if event.selection.rows else None
+for source, value in (("table", ids[row] if row is not None and row < len(ids) else None), ("map", selected)):
+    seen = f"search_seen_{source}"
+    if value != st.session_state.get(seen):
+        st.session_state[seen] = value
+        if value in b.row_of and value in set(result.org_ids()):
+            st.session_state[pick_key] = value
+current = st.session_state.get(pick_key)
+if current in b.row_of and current not in ids and current in set(result.org_ids()):
+    ids.insert(0, current)  # clicked on the map beyond the listed rows
 names = {i: b.index.names_ja[b.row_of[i]] for i in ids}
-buyer.pick_and_act(ids, names, selected, b, key="search")
+pick = buyer.pick_and_act(ids, names, None, b, key="search", pick_key=pick_key)
+state.write_selected(pick)
 
 # Every match goes into the downloads, built only when one is clicked (not on every rerun).
 buyer.export_buttons(lambda lang=lang: buyer.display_frame(result.orgs, b, lang), query, filters.as_dict(), b,

@@ -29,12 +29,16 @@ if right.button(t("shortlist.clear"), key="sl_clear"):
     state.set_shortlist([])
     st.rerun()
 
-query = st.session_state.get("q", "")
+query = state.kept("q", "")
 if query:
     st.caption(t("shortlist.query", q=escape.markdown_text(query)))
-note = st.text_area(t("shortlist.reason"), key="sl_note", max_chars=2000)
+# The note lives with the shortlist (session and ?note=), so it survives reloads, pages and shared links.
+state.keep("sl_note", state.note(), state.clean_note)
+note = st.text_area(t("shortlist.reason"), key="sl_note", max_chars=state.NOTE_LIMIT,
+                    help=t("shortlist.note_help", n=state.NOTE_LIMIT))
+state.set_note(note)
 filters = {"shortlist": ids, "note": note}
 for key in ("f_cat", "f_region", "f_pref", "f_type", "f_flags"):
-    if st.session_state.get(key):
-        filters[key[2:]] = st.session_state[key]
+    if state.kept(key):
+        filters[key[2:]] = state.kept(key)
 buyer.export_buttons(table, query, filters, b, key="export_shortlist", name="govtech-shortlist")

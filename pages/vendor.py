@@ -30,8 +30,10 @@ st.title(escape.markdown_text(org["name_ja"]))
 if isinstance(org["name_en"], str):
     st.caption(escape.markdown_text(org["name_en"]))
 if st.button(t("search.add"), key="vendor_add"):
-    state.add_to_shortlist(org_id, known)
-    st.success(t("search.added", name=escape.markdown_text(org["name_ja"])))
+    if state.add_to_shortlist(org_id, known):
+        st.success(t("search.added", name=escape.markdown_text(org["name_ja"])))
+    else:
+        st.warning(t("shortlist.full", n=state.MAX_SHORTLIST))
 
 st.subheader(t("vendor.overview"))
 precision = org["geo_precision"] if isinstance(org["geo_precision"], str) else None

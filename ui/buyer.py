@@ -32,23 +32,32 @@ def analytics(cat: Catalog):
     return _analytics(str(cat.path), cat.identity, cat)
 
 
-def pick_and_act(ids: list[str], names: dict[str, str], selected: str | None, b: Browser, key: str) -> None:
-    """Choose one listed organisation (the one clicked on the map first), then open it or shortlist it."""
+def pick_and_act(ids: list[str], names: dict[str, str], selected: str | None, b: Browser, key: str,
+                 pick_key: str | None = None) -> str:
+    """Choose one listed organisation (the one clicked on the map first), then open it or shortlist it.
+    ``pick_key`` names the picker's state (a page may give each result set its own); returns the pick."""
     from ui import state
     lang = context.lang()
     pick = st.selectbox(context.t("search.pick"), ids, index=ids.index(selected) if selected in ids else 0,
-                        format_func=lambda i: names[i], key=f"{key}_pick")
+                        format_func=lambda i: names[i], key=pick_key or f"{key}_pick")
     left, right = st.columns(2)
     if left.button(context.t("search.open"), key=f"{key}_open"):
         st.switch_page("pages/vendor.py", query_params={"org": pick, **({"lang": lang} if lang != "ja" else {})})
     if right.button(context.t("search.add"), key=f"{key}_add"):
-        state.add_to_shortlist(pick, set(b.row_of))
-        st.success(context.t("search.added", name=escape.markdown_text(names[pick])))
+        if state.add_to_shortlist(pick, set(b.row_of)):
+            st.success(context.t("search.added", name=escape.markdown_text(names[pick])))
+        else:
+            st.warning(context.t("shortlist.full", n=state.MAX_SHORTLIST))
+    return pick
 
 
-def hq_label(row, lang: str | None = None) -> str:
-    parts = [p for p in (row.get("hq_pref_name"), row.get("hq_municipality_name")) if isinstance(p, str)]
-    return "".join(parts) if parts else i18n.t("common.unknown", lang or context.lang())
+def hq_label(row, lang: str | None = None, b: Browser | None = None) -> str:
+    """Head office in the UI language (gazetteer romaji in English), or "unknown"."""
+    lang = lang or context.lang()
+    b = b or browser(context.catalog())
+    label = b.places.hq_label(row.get("hq_pref_name"), row.get("hq_municipality_name"),
+                              row.get("hq_municipality_code"), lang)
+    return label or i18n.t("common.unknown", lang)
 
 
 def display_frame(orgs: pd.DataFrame, b: Browser, lang: str | None = None) -> pd.DataFrame:
@@ -62,7 +71,8 @@ def display_frame(orgs: pd.DataFrame, b: Browser, lang: str | None = None) -> pd
         t("col.name"): orgs["name_ja"],
         t("col.name_en"): orgs["name_en"],
         t("col.type"): [t(f"org_type.{v}") if isinstance(v, str) else "" for v in orgs["org_type"]],
-        t("col.hq"): [hq_label(r, lang) for r in orgs[["hq_pref_name", "hq_municipality_name"]].to_dict("records")],
+        t("col.hq"): [hq_label(r, lang, b) for r in
+                      orgs[["hq_pref_name", "hq_municipality_name", "hq_municipality_code"]].to_dict("records")],
         t("col.categories"): [" / ".join(labels.get(c, c) for c in cats) for cats in orgs["categories"]],
         t("col.adoptions"): orgs["n_adoptions"],
         t("col.why"): [describe_reasons(r, lang, labels) for r in orgs["reasons"]],

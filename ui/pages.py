@@ -26,6 +26,15 @@ PAGES = [
 
 
 def page_list(lang: str) -> dict[str, list]:
+    """The pages for ``st.navigation``, titled in ``lang``.  Called once per run before the page, so
+    it also keeps the buyer's shortlist and note in the URL on every page (ui.state.carry) and sends an
+    unknown path to the map page with a notice in the page's language (route_unknown_path)."""
+    from govmap import escape
+    from ui import state
+    state.carry()
+    unknown = route_unknown_path()
+    if unknown:
+        st.info(escape.markdown_text(i18n.t("nav.unknown_path", lang, path=unknown[:100])))
     sections: dict[str, list] = {}
     for section, filename, url_path, title_key, icon, default in PAGES:
         path = ROOT / "pages" / filename
@@ -34,3 +43,24 @@ def page_list(lang: str) -> dict[str, list]:
         page = st.Page(str(path), title=i18n.t(title_key, lang), icon=icon, url_path=url_path, default=default)
         sections.setdefault(i18n.t(section, lang), []).append(page)
     return sections
+
+
+def route_unknown_path() -> str | None:
+    """Send a request for an unknown page path (``/search``, an old or guessed link) to the default
+    page, before ``st.navigation`` would open Streamlit's English "Page not found" dialog.
+
+    Returns the unknown path when it was not simply the default page's own ``url_path`` (the caller
+    then says so in the page's language), else None.  Uses Streamlit's page manager (1.67), like
+    ``ui.context.leave_pages_folder_mode``; tests/browser/test_buyer_state_browser.py checks it.
+    """
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    ctx = get_script_run_ctx()
+    manager = getattr(ctx, "pages_manager", None)
+    if manager is None or manager.intended_page_script_hash or not manager.intended_page_name:
+        return None
+    name = str(manager.intended_page_name).strip("/")
+    known = {url_path for _, filename, url_path, *_ in PAGES if (ROOT / "pages" / filename).exists()}
+    if name in known and not any(url_path == name and default for _, _, url_path, _, _, default in PAGES):
+        return None
+    manager.set_script_intent("", "")
+    return None if any(url_path == name and default for _, _, url_path, _, _, default in PAGES) else name
