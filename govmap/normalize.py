@@ -215,15 +215,18 @@ def acronyms(value: object) -> list[str]:
                               if len(t) <= SHORT_TOKEN and t.upper() == t))
 
 
-def name_acronyms(value: object) -> list[str]:
-    """``acronyms`` of an organisation name, without the letters of its legal form (K.K., G.K.)."""
-    kept = set(_LATIN_RUN.findall(strip_legal_form(value)))
-    return [t for t in acronyms(value) if t in kept]
+NAME_TOKEN = 3  # in names (not prose) Latin words up to this long match whole only: NEC, jig, TKC
 
 
-def is_short_token(key: str) -> bool:
-    """A key that may only match a whole token: ASCII letters/digits, at most SHORT_TOKEN long."""
-    return 0 < len(key) <= SHORT_TOKEN and key.isascii() and key.isalnum()
+def name_tokens(value: object) -> list[str]:
+    """Short Latin words of an organisation name (≤ NAME_TOKEN characters, any case: a name is not
+    prose), lowercased, without its legal form (K.K., Co.), in order, deduplicated."""
+    return list(dict.fromkeys(t for t in _LATIN_RUN.findall(strip_legal_form(value)) if len(t) <= NAME_TOKEN))
+
+
+def is_short_token(key: str, longest: int = SHORT_TOKEN) -> bool:
+    """A key that may only match a whole token: ASCII letters/digits, at most ``longest`` long."""
+    return 0 < len(key) <= longest and key.isascii() and key.isalnum()
 
 
 def has_kanji(value: object) -> bool:

@@ -30,8 +30,8 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from govmap import settings
-from govmap.normalize import (acronyms, boundary, fold, has_kanji, is_short_token, name_acronyms, name_key,
-                              romaji_fold, romaji_key, text_key)
+from govmap.normalize import (NAME_TOKEN, acronyms, boundary, fold, has_kanji, is_short_token, name_key, name_tokens,
+                              romaji_fold, romaji_key, strip_legal_form, text_key)
 
 TAXONOMY = settings.ROOT / "data" / "taxonomy"
 SYNONYMS = TAXONOMY / "synonyms.csv"
@@ -40,10 +40,10 @@ GENERIC_WORDS = TAXONOMY / "generic_words.csv"
 SEP = "\x00"
 KEYS_VERSION = "2"  # bump when the key functions below change: stored keys are then recomputed
 # A text key is the folded text, then TOKENS and the whole short acronyms of the organisation,
-# each between markers: NAME_TOKEN ... END for those of its names, TEXT_TOKEN ... END for those of
-# its offerings, description and products.  Keys are word characters only, so a key of three or
-# more letters never matches inside the token part, and a short one is only looked up between markers.
-TOKENS, NAME_TOKEN, TEXT_TOKEN, END = "\x01", "\x02", "\x04", "\x03"
+# each between markers: NAME_MARK ... END for the short words of its names, TEXT_TOKEN ... END for those of
+# its offerings, description and products.  Keys are word characters only, so a longer key never
+# matches inside the token part, and a short one is only looked up between markers.
+TOKENS, NAME_MARK, TEXT_TOKEN, END = "\x01", "\x02", "\x04", "\x03"
 # What the ETL reads to store the keys: v_organisations plus the names of its products (service
 # names and the service names of its adoptions, one entry per adoption: a product adopted often
 # weighs more in the ranking's relevance count).
@@ -59,7 +59,7 @@ SELECT o.org_id, o.name_ja, o.name_en, o.name_kana, o.offerings_ja, o.offerings_
 FROM v_organisations o LEFT JOIN products p USING (org_id) ORDER BY o.org_id"""
 NAME_KINDS = ("name_exact", "name_prefix", "name_contains", "name_fuzzy")
 SCORES = {"name_exact": 100.0, "name_prefix": 92.0, "name_contains": 85.0, "category": 70.0,
-          "text": 60.0, "place": 50.0}
+          "place": 62.0, "text": 60.0}  # a head office in the place named outranks a mention of it
 FUZZY_WEIGHT = 0.8
 
 
@@ -70,6 +70,13 @@ class Haystack:
         self.text = SEP + SEP.join(texts) + SEP
         lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
         self.starts = np.concatenate(([1], 1 + np.cumsum(lengths)[:-1])) if len(texts) else np.array([], dtype=np.int64)
+
+    def starting(self, needle: str) -> np.ndarray:
+        """Distinct rows of which one of the SEP-joined parts starts with ``needle``."""
+        found = [m.start() + 1 for m in re.finditer(re.escape(SEP + needle), self.text)]
+        if not found:
+            return np.zeros(0, dtype=np.int64)
+        return np.unique(np.searchsorted(self.starts, np.asarray(found, dtype=np.int64), side="right") - 1)
 
     def find(self, needle: str) -> tuple[np.ndarray, np.ndarray]:
         """(row positions, is-prefix flags) of rows containing ``needle``."""
@@ -92,10 +99,12 @@ def load_synonyms(path: Path = SYNONYMS) -> dict[str, str]:
         return {fold(r["term"]): r["category"] for r in csv.DictReader(handle) if text_key(r["term"])}
 
 
-def load_readings(path: Path = READINGS) -> list[tuple[str, str]]:
-    """(term, reading) pairs: katakana spellings of Latin-script names, kana readings of words."""
+def load_readings(path: Path = READINGS) -> list[tuple[str, str, str]]:
+    """(term, reading, kind) rows: katakana spellings of Latin-script names (kind product or
+    company), kana readings of words (kind word)."""
     with path.open(encoding="utf-8") as handle:
-        return [(r["term"], r["reading"]) for r in csv.DictReader(handle) if text_key(r["term"]) and text_key(r["reading"])]
+        return [(r["term"], r["reading"], r["kind"]) for r in csv.DictReader(handle)
+                if text_key(r["term"]) and text_key(r["reading"])]
 
 
 def load_generic_words(path: Path = GENERIC_WORDS) -> set[str]:
@@ -106,7 +115,9 @@ def load_generic_words(path: Path = GENERIC_WORDS) -> set[str]:
 
 def org_name_keys(name_ja, name_en, name_kana) -> list[str]:
     """Name keys of one organisation: ja, en and romaji, plus the kana reading's, deduplicated."""
-    keys = [name_key(name_ja), name_key(name_en), romaji_key(name_ja)]
+    keys = [name_key(name_ja), name_key(name_en)]
+    if not has_kanji(strip_legal_form(name_ja)):  # the romaji of a name with kanji would be that of its kana alone
+        keys.append(romaji_key(name_ja))
     if isinstance(name_kana, str):
         keys += [name_key(name_kana), romaji_key(name_kana)]
     return list(dict.fromkeys(k for k in keys if k))
@@ -129,9 +140,9 @@ def org_text_key(offerings_ja, offerings_en, description, product_names=(), name
     the short acronyms of its ``names`` and of that text as whole tokens (see TOKENS)."""
     parts = [str(p) for p in [*_listed(offerings_ja), *_listed(offerings_en), description or "", *_listed(product_names)]
              if isinstance(p, str)]
-    name_tokens = dict.fromkeys(t for n in names if isinstance(n, str) for t in name_acronyms(n))
+    in_names = dict.fromkeys(t for n in names if isinstance(n, str) for t in name_tokens(n))
     text_tokens = dict.fromkeys(t for p in parts for t in acronyms(p) if len(t) == 2)  # prose: "A" is an article
-    return (text_key(" ".join(parts)) + TOKENS + "".join(NAME_TOKEN + t + END for t in name_tokens)
+    return (text_key(" ".join(parts)) + TOKENS + "".join(NAME_MARK + t + END for t in in_names)
             + "".join(TEXT_TOKEN + t + END for t in text_tokens))
 
 
@@ -317,13 +328,13 @@ class SearchIndex:
         self.category_terms = self._category_terms(categories, synonyms if synonyms is not None else load_synonyms())
         self.category_keys = {text_key(term) for term in self.category_terms}
         self.generic = load_generic_words()
-        self.readings_kana: dict[str, str] = {}
-        self.readings_romaji: dict[str, str] = {}
-        for term, reading in load_readings():
-            self.readings_kana.setdefault(text_key(reading), term)
+        self.readings_kana: dict[str, tuple[str, str]] = {}
+        self.readings_romaji: dict[str, tuple[str, str]] = {}
+        for term, reading, kind in load_readings():
+            self.readings_kana.setdefault(text_key(reading), (term, kind))
             romaji = romaji_fold(romaji_key(reading))
-            if len(romaji) >= 4 and not has_kanji(reading):
-                self.readings_romaji.setdefault(romaji, term)
+            if kind == "word" and len(romaji) >= 4 and not has_kanji(reading):
+                self.readings_romaji.setdefault(romaji, (term, kind))
         self.places = self._place_index()
         n_adoptions = self.orgs["n_adoptions"].fillna(0).to_numpy(dtype=np.int64)
         self.neg_adoptions = -n_adoptions
@@ -379,32 +390,42 @@ class SearchIndex:
     def match(self, phrase: str) -> Matches:
         """Rows matching one phrase, with scores and reasons."""
         hits = Matches(self.n, self.names_ja)
-        for variant in self.variants(phrase):
+        for variant, kind in self.variants(phrase):
             self._match_names(variant, hits)
+            if kind == "company":  # エヌイーシー is the company NEC, not the letters n-e-c in a text
+                continue
             self._match_categories(variant, hits)
             self._match_places(variant, hits)
             self._match_text(variant, hits)
         return hits
 
-    def variants(self, phrase: str) -> list[str]:
-        """The phrase, and what it spells in another script (data/taxonomy/readings.csv): キントーン →
-        kintone, ぼうさい / bousai / bōsai → 防災, denshi shinsei → 電子申請."""
-        out = [phrase]
+    def variants(self, phrase: str) -> list[tuple[str, str]]:
+        """(text, kind): the phrase as typed (kind "query"), and what it spells in another script
+        (data/taxonomy/readings.csv): キントーン → kintone, ぼうさい / bousai / bōsai → 防災,
+        denshi shinsei → 電子申請."""
+        out = [(phrase, "query")]
         key = text_key(phrase)
-        term = self.readings_kana.get(key)
-        if term is None and key.isascii():
-            term = self.readings_romaji.get(romaji_fold(key))
-        if term is not None and text_key(term) != key:
-            out.append(term)
+        found = self.readings_kana.get(key)
+        if found is None and key.isascii():
+            found = self.readings_romaji.get(romaji_fold(key))
+        if found is not None and text_key(found[0]) != key:
+            out.append(found)
         return out
 
     def _match_names(self, phrase: str, hits: Matches) -> None:
         # The romaji key of a phrase with kanji would be the romaji of its kana alone (子育て → "te"):
         # only kana and Latin phrases get one.
-        keys = (name_key(phrase),) if has_kanji(phrase) else (name_key(phrase), romaji_key(phrase))
+        keys = (name_key(phrase),) if has_kanji(strip_legal_form(phrase)) else (name_key(phrase), romaji_key(phrase))
         for key in dict.fromkeys(k for k in keys if k):
-            if is_short_token(key):  # "AI", "IT": a whole token of a name, never inside a word
+            if is_short_token(key):  # "AI", "IT": a whole word of a name, never inside one
                 self._match_name_token(key, hits)
+                continue
+            if is_short_token(key, NAME_TOKEN):  # "NEC", "jig": a whole word, or the start of a name
+                self._match_name_token(key, hits)
+                starts = self.names.starting(key)  # one of its name keys starts with it
+                hits.add(starts[~np.isin(starts, self.exact.get(key, np.zeros(0, dtype=np.int64)))],
+                         SCORES["name_prefix"], "name_prefix")
+                self._match_fuzzy(key, hits)
                 continue
             rows, prefix = self.names.find(key)
             exact = np.isin(rows, self.exact.get(key, np.zeros(0, dtype=np.int64)))
@@ -419,11 +440,11 @@ class SearchIndex:
                 for code, kind in enumerate(NAME_KINDS[:3]):
                     sel = (occurrence == k) & (kinds == code)
                     hits.add(rows[sel], SCORES[kind], kind)
-            if len(key) >= 2:
+            if len(key) >= 2 and key not in self.generic:
                 self._match_fuzzy(key, hits)
 
     def _match_name_token(self, key: str, hits: Matches) -> None:
-        rows = np.unique(self.texts.find(NAME_TOKEN + key + END)[0])
+        rows = np.unique(self.texts.find(NAME_MARK + key + END)[0])
         exact = np.isin(rows, self.exact.get(key, np.zeros(0, dtype=np.int64)))
         named, starts = self.names.find(key)
         prefix = np.isin(rows, named[starts]) & ~exact
@@ -467,7 +488,8 @@ class SearchIndex:
                     found.append(code)
                 elif len(key) >= 4 and key.isascii() and re.search(r"(?<![a-z0-9])" + re.escape(folded), term):
                     found.append(code)
-            elif (len(term_key) >= 2 and term_key in key) or (len(key) >= 2 and key in term_key):
+            elif (len(term_key) >= 2 and term_key in key) or (len(key) >= 2 and key in term_key
+                                                               and key not in self.generic):
                 found.append(code)
         return list(dict.fromkeys(found))
 
