@@ -149,4 +149,4 @@ CREATE TABLE org_search_keys (org_id VARCHAR PRIMARY KEY, name_keys VARCHAR[] NO
 COMMENT ON TABLE org_search_keys IS 'Search keys of each organisation, computed once per build so the app need not normalise every name at start-up (govmap/search.py index_keys; catalog_meta.search_keys_version names their version).';
 COMMENT ON COLUMN org_search_keys.org_id IS 'The organisation.';
 COMMENT ON COLUMN org_search_keys.name_keys IS 'Normalised name keys: Japanese, English and romaji names, and the kana reading''s, deduplicated.';
-COMMENT ON COLUMN org_search_keys.text_key IS 'Normalised offerings and description, for substring search.';
+COMMENT ON COLUMN org_search_keys.text_key IS 'Normalised offerings, description and product names (services and adoptions), for substring search and the relevance count; then the short Latin words of its names and acronyms of its text between control-character markers (matched only whole).';
