@@ -107,13 +107,24 @@ def resume(store_path: Path | None = None, catalog_path: Path | None = None, *, 
                                             f"(see {log_path(catalog_path).name}); published by the next run")
     except BuildLocked:
         return "running"
-    behind = (catalog_watermark(catalog_path) or -1) < store.approval_watermark()
-    if behind and not store.publish_open():
+    current, wanted = catalog_watermark(catalog_path), store.approval_watermark()
+    behind = current is None or current < wanted  # no readable catalog, or approvals not in it
+    if behind and not store.publish_open() and not _failed_lately(store, wanted):
         store.publish_requested("system:resume", _now())
-    if behind or store.publish_open():
+    if store.publish_open():
         start_builder(store_path, catalog_path)
         return "started"
     return "idle"
+
+
+def _failed_lately(store: Store, wanted: int) -> bool:
+    """A publish of this watermark failed less than 10 checks ago: do not retry it every check (the
+    failure is on the review page; the next approval, or the check after, tries again)."""
+    latest = store.publishes(limit=1)
+    if not latest or latest[0]["ok"] != 0 or latest[0]["watermark"] < wanted:
+        return False
+    finished = datetime.fromisoformat(latest[0]["finished_at"])
+    return (datetime.now(timezone.utc) - finished).total_seconds() < 10 * float(settings.get("publish_check_seconds"))
 
 
 def wait(timeout: float | None = None, store_path: Path | None = None, catalog_path: Path | None = None) -> bool:

@@ -283,3 +283,11 @@ def test_a_store_of_the_previous_schema_is_migrated_and_its_stuck_publish_record
     assert stuck["ok"] == 0 and "interrupted" in stuck["message"] and stuck["finished_at"]  # no longer 実行中 forever
     new = store.publish_requested("local:carol", "2026-12-01T00:00:00+00:00")
     assert store.publish_claim("2026-12-01T00:00:01+00:00", 123) == [new]
+
+
+def test_resume_starts_nothing_when_the_catalog_already_includes_every_approval(site):
+    catalog, subs = site
+    submitted(subs)  # pending only: nothing to publish
+    assert publish.resume(subs.store.path, catalog) == "idle"
+    assert subs.store.publishes() == []
+    assert publish.resume(subs.store.path, catalog) == "skipped"  # throttled: at most every publish_check_seconds
