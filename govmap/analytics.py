@@ -245,7 +245,7 @@ class Analytics:
         return rows if category is None else rows[rows["category"] == category]
 
 
-AREA_ADOPTIONS_SQL = """SELECT adopter_name, adopter_kind, org_id, org_name_ja, category, service_name, year, source_url
+AREA_ADOPTIONS_SQL = """SELECT adopter_name, adopter_code, adopter_kind, org_id, org_name_ja, category, service_name, year, source_url
     FROM v_adoptions a WHERE CASE ?1 WHEN 'national' THEN TRUE
         WHEN 'region' THEN adopter_region = ?2 ELSE adopter_pref_code = ?2 END
     ORDER BY category, org_id, adopter_name"""

@@ -16,6 +16,7 @@ MESSAGES = {
                          "The shortlist holds at most {n} organisations; remove one first."),
     "places.find": _m("市区町村を絞り込む(漢字・かな・ローマ字)", "Find a municipality (romaji, kana or kanji)"),
     "places.find_none": _m("「{q}」に一致する市区町村はありません。", "No municipality matches \"{q}\"."),
+    "near.col.in_region": _m("同じ地方に本社がある提供組織(数)", "Offering, head office in the same region (number)"),
     "common.year_unknown": _m("不明", "unknown"),
 }
 

@@ -98,6 +98,12 @@ class Places:
     def prefecture(self, pref_name: str, lang: str) -> str:
         return self.pref_en.get(pref_name, pref_name) if lang == "en" else pref_name
 
+    def area(self, name: str, lang: str) -> str:
+        """A prefecture or region name (as the catalog stores it) in ``lang``."""
+        if lang != "en" or not isinstance(name, str):
+            return name
+        return self.pref_en.get(name) or self.region_en.get(name) or name
+
     def municipality(self, code: str | None, lang: str, name_ja: str | None = None) -> str:
         """A municipality's name; ``name_ja`` is shown when the code is unknown to the gazetteer."""
         if lang == "en" and code in self.muni_en:

@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 
 from govmap import analytics, analytics_map, escape, mapview, settings
 from govmap.normalize import boundary
-from ui import buyer, context
+from ui import buyer, context, state
 
 cat = context.require_catalog()
 b = buyer.browser(cat)
@@ -36,8 +36,7 @@ an = buyer.analytics(cat)
 st.title(t("alt.title"))
 st.write(escape.markdown_text(t("alt.intro")))
 codes = list(an.municipalities["code"])
-muni = st.selectbox(t("an.municipality"), codes, index=index_of(codes, url_value("muni", set(codes))),
-                    format_func=an.municipality_label, key="alt_muni", placeholder="—")
+muni = buyer.municipality_picker(codes, url_value("muni", set(codes)), key="alt_muni")
 uses = an.current_uses(muni) if muni else b.adoptions.iloc[0:0]
 if len(uses):
     items = " / ".join(f"{n}({labels.get(c, c)})" for n, c in zip(uses["org_name_ja"], uses["category"]))
@@ -52,8 +51,10 @@ if not muni or not vendor:
     st.stop()
 
 options = [""] + an.target_categories(vendor)
-category = st.selectbox(t("alt.category"), options, index=index_of(options, url_value("cat", set(options))) or 0,
-                        format_func=lambda c: labels.get(c, c) if c else t("alt.all_categories"), key="alt_cat")
+# The stored value is the category code (labels change with the language: ui.state.keep).
+state.keep("alt_cat", url_value("cat", set(options)) or "", lambda c: c if c in options else "")
+category = st.selectbox(t("alt.category"), options, key="alt_cat",
+                        format_func=lambda c: labels.get(c, c) if c else t("alt.all_categories"))
 radius = st.slider(t("an.radius"), 10, 300, 50, step=10, key="alt_radius")
 st.query_params.update({"muni": muni, "org": vendor})
 if category:
@@ -87,7 +88,7 @@ located = top[top["located"]].assign(hq_label=[buyer.hq_label(r) for r in top[to
 rows = b.adoptions[b.adoptions["org_id"].isin(set(top["org_id"])) & b.adoptions["category"].isin(target)]
 fmap = mapview.build_map(located, analytics.adopter_points(rows), layer=layer, lang=lang, category_labels=labels,
                          marker_limit=settings.get("map_marker_limit"), tiles=settings.get("map_tiles"))
-analytics_map.add_home_marker(fmap, home["lat"], home["lon"], t("an.home", name=an.municipality_label(muni)))
+analytics_map.add_home_marker(fmap, home["lat"], home["lon"], t("an.home", name=b.places.municipality_label(muni, lang)))
 st.caption(escape.markdown_text(t("alt.map", n=len(top))))
 clicked = st_folium(fmap, key="alt_map", height=480, use_container_width=True,
                     returned_objects=["last_object_clicked_popup"])

@@ -7,7 +7,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from govmap import analytics_map, escape, settings
-from ui import buyer, context
+from ui import buyer, context, state
 
 cat = context.require_catalog()
 b = buyer.browser(cat)
@@ -23,7 +23,7 @@ def pct(value) -> float | None:
 
 def concentration_frame(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
-        t("conc.col.area"): rows["area"], t("an.col.category"): rows["category"].map(labels),
+        t("conc.col.area"): [b.places.area(a, lang) for a in rows["area"]], t("an.col.category"): rows["category"].map(labels),
         t("an.col.n_adoptions"): rows["n_adoptions"], t("conc.col.n_vendors"): rows["n_vendors"],
         t("conc.col.hhi"): rows["hhi"].round(0), t("conc.col.leader"): rows["leader_name_ja"],
         t("conc.col.leader_share"): rows["leader_share"].map(pct), t("conc.col.single"): rows["single_vendor"],
@@ -45,8 +45,9 @@ national = an.concentration_of("national", with_empty=True).sort_values("n_adopt
 st.dataframe(concentration_frame(national), hide_index=True, key="conc_national")
 
 codes = list(labels)
-category = st.selectbox(t("conc.category"), codes, index=codes.index("core_systems") if "core_systems" in codes else 0,
-                        format_func=labels.get, key="conc_cat")
+# Stored values are codes; labels change with the language (ui.state.keep).
+state.keep("conc_cat", "core_systems" if "core_systems" in codes else codes[0], state.one_of(codes))
+category = st.selectbox(t("conc.category"), codes, format_func=labels.get, key="conc_cat")
 st.subheader(f"{t('conc.by_area')}: {labels[category]}")
 values = an.prefecture_values(category)
 fmap = analytics_map.choropleth_map({c: r["hhi"] for c, r in values.items()},
@@ -55,6 +56,7 @@ fmap = analytics_map.choropleth_map({c: r["hhi"] for c, r in values.items()},
 st.caption(t("conc.map_caption"))
 clicked = st_folium(fmap, key="conc_map", height=520, use_container_width=True,
                     returned_objects=["last_active_drawing"])
+state.keep("conc_scope", "prefecture", state.one_of(("prefecture", "region")))
 scope = st.radio(t("conc.scope"), ("prefecture", "region"), horizontal=True, key="conc_scope",
                  format_func=lambda s: t(f"conc.scope.{s}"))
 rows = an.concentration_of(scope, category)
@@ -67,15 +69,15 @@ else:
                          b, key="conc_export", name="govtech-concentration")
 
 prefs = dict(zip(b.prefectures["pref_code"], b.prefectures["pref_name"]))
+default = max(values, key=lambda c: (values[c]["n_adoptions"], -int(c)), default=list(prefs)[0])
+state.keep("conc_pref", default, state.one_of(prefs))
 clicked_code = analytics_map.selected_pref_code(clicked)
-if clicked_code and clicked_code != st.session_state.get("conc_clicked"):
+if clicked_code in prefs and clicked_code != st.session_state.get("conc_clicked"):
     st.session_state["conc_clicked"] = clicked_code
     st.session_state["conc_pref"] = clicked_code  # a click on the map selects the prefecture below
-default = max(values, key=lambda c: (values[c]["n_adoptions"], -int(c)), default=list(prefs)[0])
-# No default index once the map has set the value (Streamlit warns about both).
-start = {} if "conc_pref" in st.session_state else {"index": list(prefs).index(default)}
-pref = st.selectbox(t("conc.pick_area"), list(prefs), format_func=prefs.get, key="conc_pref", **start)
-st.subheader(t("conc.area_vendors", area=prefs[pref]))
+pref = st.selectbox(t("conc.pick_area"), list(prefs), key="conc_pref",
+                    format_func=lambda c: b.places.prefecture(prefs[c], lang))
+st.subheader(t("conc.area_vendors", area=b.places.prefecture(prefs[pref], lang)))
 vendors = an.area_vendors("prefecture", pref)
 if vendors.empty:
     st.info(t("conc.area_none"))
@@ -87,7 +89,9 @@ st.dataframe(pd.DataFrame({
 with st.expander(t("conc.sources")):
     behind = an.adoptions_in_area("prefecture", pref)
     st.dataframe(pd.DataFrame({
-        t("an.col.category"): behind["category"].map(labels), t("col.adopter"): behind["adopter_name"],
+        t("an.col.category"): behind["category"].map(labels),
+        t("col.adopter"): [b.places.adopter(n, c, lang) for n, c in zip(behind["adopter_name"], behind["adopter_code"])],
         t("an.col.vendor"): behind["org_name_ja"], t("col.service"): behind["service_name"],
-        t("col.year"): behind["year"], t("col.source"): [escape.safe_url(u) for u in behind["source_url"]],
+        t("col.year"): [str(int(y)) if pd.notna(y) else t("common.year_unknown") for y in behind["year"]],
+        t("col.source"): [escape.safe_url(u) for u in behind["source_url"]],
     }), hide_index=True, key="conc_sources", column_config={t("col.source"): st.column_config.LinkColumn()})

@@ -32,11 +32,13 @@ def summary(rows: pd.DataFrame, key: str) -> None:
 
 def details(rows: pd.DataFrame, key: str, extra: dict | None = None) -> None:
     frame = pd.DataFrame({
-        t("an.col.category"): rows["category"].map(labels), t("col.adopter"): rows["adopter_name"],
+        t("an.col.category"): rows["category"].map(labels),
+        t("col.adopter"): [b.places.adopter(n, c, lang) for n, c in zip(rows["adopter_name"], rows["adopter_code"])],
         t("an.col.kind"): rows["adopter_kind"].map(lambda k: t(f"an.kind.{k}")),
         **({t("an.col.distance"): rows["distance_km"].map(km)} if "distance_km" in rows else {}),
         **(extra or {}), t("an.col.vendor"): rows["org_name_ja"], t("col.service"): rows["service_name"],
-        t("col.year"): rows["year"], t("col.source"): [escape.safe_url(u) for u in rows["source_url"]],
+        t("col.year"): [str(int(y)) if pd.notna(y) else t("common.year_unknown") for y in rows["year"]],
+        t("col.source"): [escape.safe_url(u) for u in rows["source_url"]],
     })
     st.dataframe(frame, hide_index=True, key=key, column_config={t("col.source"): st.column_config.LinkColumn()})
 
@@ -46,8 +48,7 @@ st.title(t("near.title"))
 st.write(escape.markdown_text(t("near.intro")))
 codes = list(an.municipalities["code"])
 wanted = boundary(st.query_params.get("muni", ""))[:10]
-muni = st.selectbox(t("an.municipality"), codes, index=codes.index(wanted) if wanted in codes else None,
-                    format_func=an.municipality_label, key="near_muni", placeholder="—")
+muni = buyer.municipality_picker(codes, wanted, key="near_muni")
 if not muni:
     st.info(t("near.intro"))
     st.stop()
@@ -67,7 +68,7 @@ st.subheader(t("near.neighbours", r=radius))
 near = an.nearby(muni, radius)
 fmap = mapview.build_map(b.orgs.iloc[0:0], analytics.adopter_points(near), layer="adoptions", lang=lang,
                          tiles=settings.get("map_tiles"), center=(home["lat"], home["lon"]), zoom=9)
-analytics_map.add_home_marker(fmap, home["lat"], home["lon"], t("an.home", name=an.municipality_label(muni)))
+analytics_map.add_home_marker(fmap, home["lat"], home["lon"], t("an.home", name=b.places.municipality_label(muni, lang)))
 st_folium(fmap, key="near_map", height=420, use_container_width=True, returned_objects=[])
 if near.empty:
     st.info(t("near.neighbours_none"))
@@ -100,7 +101,7 @@ if gaps.empty:
 else:
     st.dataframe(pd.DataFrame({
         t("an.col.category"): gaps["category"].map(labels),
-        t("near.col.gap_region"): gaps["gap_in_region"],
+        t("near.col.in_region"): gaps["vendors_in_region"],
         t("near.col.nearest"): [" / ".join(f"{name} ({d:,.0f} km)" for _, name, d in n) for n in gaps["nearest"]],
         t("near.col.hq_unknown"): gaps["vendors_hq_unknown"], t("near.col.nationally"): gaps["vendors_nationally"],
     }), hide_index=True, key="near_gaps")

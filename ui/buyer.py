@@ -51,6 +51,26 @@ def pick_and_act(ids: list[str], names: dict[str, str], selected: str | None, b:
     return pick
 
 
+def municipality_picker(codes: list[str], wanted: str | None, key: str) -> str | None:
+    """The municipality selectbox of the analysis pages, with a finder above it that accepts kanji,
+    kana and romaji in any common spelling (govmap.places); names in the UI language.  The chosen
+    code is kept across language switches and pages (ui.state.keep)."""
+    from ui import state
+    b = browser(context.catalog())
+    lang = context.lang()
+    current = state.keep(key, wanted if wanted in codes else None, state.one_of([None, *codes]))
+    text = st.text_input(context.t("places.find"), key=f"{key}_find", max_chars=50)
+    options = b.places.find(text, codes) if text.strip() else codes
+    if text.strip() and not options:
+        st.caption(context.t("places.find_none", q=escape.markdown_text(text)))
+    if len(options) == 1 and current != options[0]:
+        st.session_state[key] = current = options[0]  # the only match: chosen for the user
+    if current and current not in options:
+        options = [current, *options]
+    return st.selectbox(context.t("an.municipality"), options, index=None, key=key, placeholder="—",
+                        format_func=lambda c: b.places.municipality_label(c, lang))
+
+
 def hq_label(row, lang: str | None = None, b: Browser | None = None) -> str:
     """Head office in the UI language (gazetteer romaji in English), or "unknown"."""
     lang = lang or context.lang()
