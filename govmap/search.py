@@ -141,7 +141,7 @@ def org_text_key(offerings_ja, offerings_en, description, product_names=(), name
     parts = [str(p) for p in [*_listed(offerings_ja), *_listed(offerings_en), description or "", *_listed(product_names)]
              if isinstance(p, str)]
     in_names = dict.fromkeys(t for n in names if isinstance(n, str) for t in name_tokens(n))
-    text_tokens = dict.fromkeys(t for p in parts for t in acronyms(p) if len(t) == 2)  # prose: "A" is an article
+    text_tokens = [t for t in acronyms(" ".join(parts)) if len(t) == 2]  # prose: "A" is an article
     return (text_key(" ".join(parts)) + TOKENS + "".join(NAME_MARK + t + END for t in in_names)
             + "".join(TEXT_TOKEN + t + END for t in text_tokens))
 
@@ -327,6 +327,9 @@ class SearchIndex:
         self.category_rows = self._category_rows()
         self.category_terms = self._category_terms(categories, synonyms if synonyms is not None else load_synonyms())
         self.category_keys = {text_key(term) for term in self.category_terms}
+        # (term, code, key, "term at the start of a word") once, not per query
+        self.category_list = [(term, code, text_key(term), re.compile(r"(?<![a-z0-9])" + re.escape(term)))
+                              for term, code in self.category_terms.items()]
         self.generic = load_generic_words()
         self.readings_kana: dict[str, tuple[str, str]] = {}
         self.readings_romaji: dict[str, tuple[str, str]] = {}
@@ -477,14 +480,13 @@ class SearchIndex:
                                       if re.search(r"(?<![a-z0-9])" + key + r"(?![a-z0-9])", term)))
         whole = " " in folded
         found = []
-        for term, code in self.category_terms.items():
-            term_key = text_key(term)
+        for term, code, term_key, starts_word in self.category_list:
             if term_key == key:
                 found.append(code)
             elif whole and len(term_key) < len(key) - (2 if term.isascii() else 0):
                 continue
             elif term.isascii():
-                if len(term_key) >= 3 and re.search(r"(?<![a-z0-9])" + re.escape(term), folded):
+                if len(term_key) >= 3 and starts_word.search(folded):
                     found.append(code)
                 elif len(key) >= 4 and key.isascii() and re.search(r"(?<![a-z0-9])" + re.escape(folded), term):
                     found.append(code)
