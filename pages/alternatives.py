@@ -82,6 +82,7 @@ st.caption(t("an.caveat"))
 
 home = an.municipality(muni)
 top = result.head(MAP_LIMIT)
+state.keep("alt_layer", "orgs", state.one_of(("orgs", "adoptions")))
 layer = st.segmented_control(t("layer.label"), ("orgs", "adoptions"), key="alt_layer",
                              format_func=lambda v: t(f"layer.{v}")) or "orgs"
 located = top[top["located"]].assign(hq_label=[buyer.hq_label(r) for r in top[top["located"]].to_dict("records")])

@@ -64,6 +64,8 @@ layer = st.segmented_control(t("layer.label"), ("orgs", "adoptions"), key="layer
 # Only the columns the map uses, and adoptions only for the adoptions layer (docs/benchmarks.md).
 located = result.located(lang=lang)
 adopters = b.adopter_points(result.org_ids()) if layer == "adoptions" else None
+if adopters is not None and lang == "en":  # adopting municipalities in romaji (govmap.places)
+    adopters["adopter_name"] = [b.places.adopter(n, c, lang) for n, c in zip(adopters["adopter_name"], adopters["adopter_code"])]
 fmap = mapview.build_map(located, adopters, layer=layer, lang=lang,
                          category_labels=labels, marker_limit=settings.get("map_marker_limit"),
                          tiles=settings.get("map_tiles"))

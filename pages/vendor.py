@@ -84,8 +84,9 @@ if adoptions.empty:
     st.caption(t("vendor.no_adoptions"))
 else:
     st.dataframe(pd.DataFrame({
-        t("col.adopter"): adoptions["adopter_name"], t("col.categories"): adoptions["category"].map(labels),
-        t("col.service"): adoptions["service_name"], t("col.year"): adoptions["year"],
+        t("col.adopter"): [b.places.adopter(n, c, lang) for n, c in zip(adoptions["adopter_name"], adoptions["adopter_code"])],
+        t("col.categories"): adoptions["category"].map(labels), t("col.service"): adoptions["service_name"],
+        t("col.year"): [str(int(y)) if pd.notna(y) else t("common.year_unknown") for y in adoptions["year"]],
         t("col.source"): [escape.safe_url(u) for u in adoptions["source_url"]],
     }), hide_index=True, column_config={t("col.source"): st.column_config.LinkColumn()})
     small = mapview.build_map(b.orgs.iloc[[b.row_of[org_id]]].assign(hq_label=buyer.hq_label(org)).dropna(subset=["lat"]),

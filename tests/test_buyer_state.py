@@ -128,3 +128,14 @@ def test_japanese_picker_also_finds_romaji(catalog_env):
     at.text_input(key="alt_muni_find").input("kitakyuushuu").run()
     assert not at.exception, at.exception
     assert "福岡県 北九州市 (Kitakyushu-shi)" in at.selectbox(key="alt_muni").options
+
+
+def test_english_vendor_page_shows_head_office_and_adopters_in_romaji(catalog_env):
+    at = page("vendor.py", "en", org="graffer").run()
+    assert not at.exception, at.exception
+    facts = at.table[0].value
+    cells = {str(v).replace("\\", "") for v in facts.to_numpy().ravel()}  # st.table cells are Markdown-escaped
+    assert "Shibuya-ku, Tokyo" in cells, cells
+    adoptions = next(df.value for df in at.dataframe if "Adopter" in df.value.columns)
+    assert "Kitakyushu-shi" in set(adoptions["Adopter"]) and "北九州市" not in set(adoptions["Adopter"])
+    assert not adoptions["Year"].isna().any()
