@@ -46,10 +46,11 @@ facts = {
     t("col.categories"): " / ".join(labels.get(c, c) for c in org["categories"]),
     t("vendor.offerings"): " / ".join(org["offerings_ja"] if lang == "ja" or not len(org["offerings_en"]) else org["offerings_en"]),
 }
-st.table(pd.DataFrame({"": list(facts), " ": list(facts.values())}).set_index(""))
+# st.table renders Markdown in its cells: every value through the one Markdown policy (govmap/escape.py).
+st.table(pd.DataFrame({"": list(facts), " ": [escape.markdown_text(v) for v in facts.values()]}).set_index(""))
 website = escape.safe_url(org["website"])
 if website:
-    st.markdown(f"{t('col.website')}: [{escape.markdown_text(website)}]({website.replace(')', '%29')})")
+    st.markdown(f"{t('col.website')}: {escape.markdown_link(website, website)}")
 if isinstance(org["description"], str):
     st.subheader(t("vendor.description"))
     st.text(escape.plain(org["description"]))
