@@ -38,6 +38,7 @@ from govmap.buildlock import BuildLocked, build_lock, catalog_watermark, is_buil
 from govmap.store import Store
 
 ROOT = settings.ROOT
+LOG_MAX_BYTES = 5_000_000
 _children: list[subprocess.Popen] = []
 _children_lock = threading.Lock()
 _last_resume: dict[tuple[str, str], float] = {}
@@ -71,7 +72,13 @@ def start_builder(store_path: Path | None = None, catalog_path: Path | None = No
     env = {**os.environ, "GOVMAP_STORE_PATH": str(store_path), "GOVMAP_CATALOG_PATH": str(catalog_path),
            "PYTHONPATH": str(ROOT)}
     catalog_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(log_path(catalog_path), "ab") as log:
+    log_file = log_path(catalog_path)
+    try:
+        if log_file.stat().st_size > LOG_MAX_BYTES:  # keep one previous log, never grow without bound
+            os.replace(log_file, log_file.with_name(log_file.name + ".1"))
+    except FileNotFoundError:
+        pass
+    with open(log_file, "ab") as log:
         proc = subprocess.Popen([sys.executable, "-m", "etl", "publish"], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     with _children_lock:  # reap finished children (no zombies); the others run on without us
