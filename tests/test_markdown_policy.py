@@ -41,7 +41,7 @@ SAFE_CALLS = {"markdown_text", "markdown_link", "len", "int", "float", "round", 
 # Message parameters that by convention carry only numbers, dates or receipt numbers (never names):
 # t("x", n=...) and so on.  A message that shows a name must pass it through escape.markdown_text.
 NUMERIC_PARAMS = {"n", "shown", "total", "known", "unknown", "version", "seconds", "rows", "ms", "memory", "r",
-                  "receipt", "when", "limit", "minutes", "retry", "count"}
+                  "receipt", "when", "limit", "minutes", "retry", "count", "built_at", "watermark"}
 
 # (file, unparsed argument) -> why it cannot carry vendor text.
 REVIEWED = {
@@ -56,7 +56,8 @@ REVIEWED = {
     ("ui/submitform.py", "fmt"): "option labels built from t(...) (codes of our own lists)",
     ("ui/reviewer.py", "t(*problem[:1], **problem[1])"): "login refusal message and retry seconds (auth.py)",
     ("pages/concentration.py", "f\"{t('conc.by_area')}: {labels[category]}\""): "taxonomy label (data/taxonomy)",
-    ("pages/concentration.py", "t('conc.area_vendors', area=prefs[pref])"): "prefecture name from the gazetteer",
+    ("pages/concentration.py", "t('conc.area_vendors', area=b.places.prefecture(prefs[pref], lang))"):
+        "prefecture name from the gazetteer",
     ("pages/search.py", "f\"{t('facet.has_adoptions')} ({counts['has_adoptions']['yes']})\""): "a count",
     ("pages/search.py", "lambda v: t(f'facet.location.{v}') + ('' if v == 'all' else f\" ({counts['location'][v]})\")"):
         "message + a count",
