@@ -291,3 +291,31 @@ def test_resume_starts_nothing_when_the_catalog_already_includes_every_approval(
     assert publish.resume(subs.store.path, catalog) == "idle"
     assert subs.store.publishes() == []
     assert publish.resume(subs.store.path, catalog) == "skipped"  # throttled: at most every publish_check_seconds
+
+
+def test_a_failed_publish_is_recorded_with_its_reason_and_shown_on_the_review_page(site, tmp_path, monkeypatch):
+    from govmap import auth
+    catalog, subs = site
+    receipt = submitted(subs)
+    subs.approve(receipt, ALICE, 1)
+    monkeypatch.setenv("GOVMAP_SEED_DIR", str(tmp_path / "no-such-seed"))  # the build cannot read its inputs
+    publish.request("local:alice", subs.store.path, catalog)
+    assert publish.wait(120, subs.store.path, catalog)
+    [run] = subs.store.publishes()
+    assert run["ok"] == 0 and "build failed" in run["message"] and "no-such-seed" in run["message"], run
+    assert f"sub_{receipt}" not in org_ids(catalog) and temps(catalog) == []  # the catalog in place is kept
+    secrets = {"reviewers": {"alice": auth.hash_password("a long reviewer passphrase")}}
+    for lang, failed, behind in (("ja", "公開処理が失敗しています", "未反映の承認があります"),
+                                 ("en", "A publish failed", "are not published yet")):
+        at = AppTest.from_file(str(ROOT / "pages" / "review.py"), default_timeout=60)
+        at.secrets = secrets
+        at.query_params["lang"] = lang
+        at.run()
+        at.text_input(key="rev_name").input("alice")
+        at.text_input(key="rev_password").input("a long reviewer passphrase")
+        next(b for b in at.button if b.label in ("ログイン", "Log in")).click().run()
+        assert not at.exception, at.exception
+        assert any(failed in e.value for e in at.error), [e.value for e in at.error]
+        assert any(behind in i.value for i in at.info), [i.value for i in at.info]
+        runs = next(df.value for df in at.dataframe if "no-such-seed" in df.value.to_csv())
+        assert "✗" in runs.to_csv()
