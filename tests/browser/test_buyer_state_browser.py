@@ -240,3 +240,25 @@ def test_an_old_or_guessed_path_opens_the_map_page_in_japanese(chromium_browser,
         assert not page.get_by_text("Page not found").count()
     finally:
         browser.close_and_check()
+
+
+def test_a_facet_choice_survives_searches_that_change_its_count(chromium_browser, app):
+    """The facet labels carry counts ("GIS・地図 (12)"), which change with every search."""
+    browser = Recorder(chromium_browser, app)
+    page = browser.page
+    try:
+        open_page(page, f"{app}/?cat=gis", "地図で探す")
+        everything = count(page, "ja")
+        for text in ("地図", "防災", "gis"):
+            search(page, BOX_JA, text)
+            shown = count(page, "ja")
+            assert params(page).get("cat") == "gis", (text, page.url)
+            assert shown <= everything
+        chip = page.get_by_test_id("stMultiSelect").filter(has_text="カテゴリ").get_by_text(re.compile("^GIS・地図"))
+        assert chip.count() >= 1
+        switch_language(page, "en")
+        search(page, BOX_EN, "map")
+        assert params(page).get("cat") == "gis"
+        assert page.get_by_test_id("stMultiSelect").filter(has_text="Category").get_by_text(re.compile("^GIS")).count() >= 1
+    finally:
+        browser.close_and_check()
