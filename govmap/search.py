@@ -38,12 +38,16 @@ SYNONYMS = TAXONOMY / "synonyms.csv"
 READINGS = TAXONOMY / "readings.csv"
 GENERIC_WORDS = TAXONOMY / "generic_words.csv"
 SEP = "\x00"
-KEYS_VERSION = "2"  # bump when the key functions below change: stored keys are then recomputed
+KEYS_VERSION = "3"  # bump when the key functions below change: stored keys are then recomputed
 # A text key is the folded text, then TOKENS and the whole short acronyms of the organisation,
 # each between markers: NAME_MARK ... END for the short words of its names, TEXT_TOKEN ... END for those of
 # its offerings, description and products.  Keys are word characters only, so a longer key never
 # matches inside the token part, and a short one is only looked up between markers.
 TOKENS, NAME_MARK, TEXT_TOKEN, END = "\x01", "\x02", "\x04", "\x03"
+# Romaji of the head office (gazetteer): PREF_MARK key END, MUNI_MARK key END (romaji_fold, with and
+# without the 市/区/町/村 suffix), so "Kitakyushu" or "osaka" finds the vendors headquartered there.
+PREF_MARK, MUNI_MARK = "\x05", "\x06"
+_ROMAJI_SUFFIXES = ("shi", "ku", "machi", "cho", "mura", "son")
 # What the ETL reads to store the keys: v_organisations plus the names of its products (service
 # names and the service names of its adoptions, one entry per adoption: a product adopted often
 # weighs more in the ranking's relevance count).
@@ -55,8 +59,13 @@ WITH products AS (
         UNION ALL SELECT org_id, service_name FROM adoptions WHERE service_name IS NOT NULL)
     GROUP BY org_id)
 SELECT o.org_id, o.name_ja, o.name_en, o.name_kana, o.offerings_ja, o.offerings_en, o.description,
-       coalesce(p.product_names, []::VARCHAR[]) AS product_names
-FROM v_organisations o LEFT JOIN products p USING (org_id) ORDER BY o.org_id"""
+       coalesce(p.product_names, []::VARCHAR[]) AS product_names,
+       pf.pref_name_en AS hq_pref_romaji, m.name_romaji AS hq_municipality_romaji, pm.name_romaji AS hq_city_romaji
+FROM v_organisations o LEFT JOIN products p USING (org_id)
+LEFT JOIN prefectures pf ON pf.pref_code = o.hq_pref_code
+LEFT JOIN municipalities m ON m.code = o.hq_municipality_code
+LEFT JOIN municipalities pm ON pm.code = m.parent_code
+ORDER BY o.org_id"""
 NAME_KINDS = ("name_exact", "name_prefix", "name_contains", "name_fuzzy")
 SCORES = {"name_exact": 100.0, "name_prefix": 92.0, "name_contains": 85.0, "category": 70.0,
           "place": 62.0, "text": 60.0}  # a head office in the place named outranks a mention of it
@@ -135,25 +144,47 @@ def _listed(value) -> list:
         return []
 
 
-def org_text_key(offerings_ja, offerings_en, description, product_names=(), names=()) -> str:
+def place_romaji_keys(romaji: object, parent: object = None) -> list[str]:
+    """Folded romaji keys of a municipality (gazetteer romaji, e.g. kitakyuushuushikokurakitaku with
+    parent kitakyuushuushi): whole and without its suffix, its parent city likewise, and a ward's own
+    name."""
+    out = []
+    whole, city = (romaji_fold(v) if isinstance(v, str) else "" for v in (romaji, parent))
+    for key in (whole, city, whole[len(city):] if city and whole.startswith(city) else ""):
+        if len(key) >= 3:
+            out.append(key)
+            for suffix in _ROMAJI_SUFFIXES:
+                if key.endswith(suffix) and len(key) - len(suffix) >= 3:
+                    out.append(key[:-len(suffix)])
+                    break
+    return list(dict.fromkeys(out))
+
+
+def org_text_key(offerings_ja, offerings_en, description, product_names=(), names=(), places=((), ())) -> str:
     """Key of the free text of one organisation (offerings, description, product names), followed by
     the short acronyms of its ``names`` and of that text as whole tokens (see TOKENS)."""
     parts = [str(p) for p in [*_listed(offerings_ja), *_listed(offerings_en), description or "", *_listed(product_names)]
              if isinstance(p, str)]
     in_names = dict.fromkeys(t for n in names if isinstance(n, str) for t in name_tokens(n))
     text_tokens = [t for t in acronyms(" ".join(parts)) if len(t) == 2]  # prose: "A" is an article
+    prefs, munis = places
     return (text_key(" ".join(parts)) + TOKENS + "".join(NAME_MARK + t + END for t in in_names)
-            + "".join(TEXT_TOKEN + t + END for t in text_tokens))
+            + "".join(TEXT_TOKEN + t + END for t in text_tokens)
+            + "".join(PREF_MARK + k + END for k in prefs) + "".join(MUNI_MARK + k + END for k in munis))
 
 
 def index_keys(orgs: pd.DataFrame) -> pd.DataFrame:
     """org_id, name_keys, text_key for every row of ``v_organisations`` (the ETL stores these)."""
     kana = orgs["name_kana"].tolist() if "name_kana" in orgs.columns else [None] * len(orgs)
     names = [org_name_keys(ja, en, ka) for ja, en, ka in zip(orgs["name_ja"].tolist(), orgs["name_en"].tolist(), kana)]
-    products = orgs["product_names"].tolist() if "product_names" in orgs.columns else [()] * len(orgs)
-    texts = [org_text_key(oj, oe, d, pn, (ja, en)) for oj, oe, d, pn, ja, en in
-             zip(orgs["offerings_ja"].tolist(), orgs["offerings_en"].tolist(), orgs["description"].tolist(), products,
-                 orgs["name_ja"].tolist(), orgs["name_en"].tolist())]
+    def column(name, empty):
+        return orgs[name].tolist() if name in orgs.columns else [empty] * len(orgs)
+    places = [([romaji_fold(p)] if isinstance(p, str) and len(romaji_fold(p)) >= 3 else [], place_romaji_keys(m, c))
+              for p, m, c in zip(column("hq_pref_romaji", None), column("hq_municipality_romaji", None),
+                                 column("hq_city_romaji", None))]
+    texts = [org_text_key(oj, oe, d, pn, (ja, en), pl) for oj, oe, d, pn, ja, en, pl in
+             zip(orgs["offerings_ja"].tolist(), orgs["offerings_en"].tolist(), orgs["description"].tolist(),
+                 column("product_names", ()), orgs["name_ja"].tolist(), orgs["name_en"].tolist(), places)]
     return pd.DataFrame({"org_id": orgs["org_id"].tolist(), "name_keys": names, "text_key": texts})
 
 
@@ -313,6 +344,9 @@ class SearchIndex:
             keys = index_keys(self.orgs)
         self.name_keys = [list(k) for k in keys["name_keys"].tolist()]
         self.names_ja = self.orgs["name_ja"].tolist()
+        self.hq_pref, self.hq_muni = ([v if isinstance(v, str) else "" for v in self.orgs[c].tolist()]
+                                      if c in self.orgs.columns else [""] * self.n
+                                      for c in ("hq_pref_name", "hq_municipality_name"))
         self.names = Haystack([SEP.join(k) for k in self.name_keys])
         self.texts = Haystack(keys["text_key"].tolist())
         choices = [k for ks in self.name_keys for k in ks]
@@ -501,10 +535,20 @@ class SearchIndex:
 
     def _match_places(self, phrase: str, hits: Matches) -> None:
         key = text_key(phrase)
+        if key.isascii() and len(key) >= 3:
+            self._match_place_romaji(romaji_fold(key), hits)
         if len(key) < 2 or key not in self.places:
             return
         name, rows = self.places[key]
         hits.add_repeated(rows, SCORES["place"], "place", name)
+
+    def _match_place_romaji(self, key: str, hits: Matches) -> None:
+        """"kitakyushu", "Osaka": the head offices whose prefecture or municipality reads so (stored
+        by the build from the gazetteer's romaji), each reason naming the place in Japanese."""
+        for mark, column in ((PREF_MARK, self.hq_pref), (MUNI_MARK, self.hq_muni)):
+            rows = np.unique(self.texts.find(mark + key + END)[0])
+            for name in sorted({column[r] for r in rows.tolist() if column[r]}):
+                hits.add(rows[[column[r] == name for r in rows.tolist()]], SCORES["place"], "place", name)
 
     def _match_text(self, phrase: str, hits: Matches) -> None:
         key = text_key(phrase)
