@@ -348,7 +348,11 @@ class SearchIndex:
                                       if c in self.orgs.columns else [""] * self.n
                                       for c in ("hq_pref_name", "hq_municipality_name"))
         self.names = Haystack([SEP.join(k) for k in self.name_keys])
-        self.texts = Haystack(keys["text_key"].tolist())
+        # The text part and the token part apart: a key of free text never matches a stored token
+        # (the romaji of a head office, a word of a name) and the token lookups scan less.
+        parts = [key.partition(TOKENS) for key in keys["text_key"].tolist()]
+        self.texts = Haystack([p[0] for p in parts])
+        self.tokens = Haystack([p[2] for p in parts])
         choices = [k for ks in self.name_keys for k in ks]
         owner = np.fromiter((i for i, ks in enumerate(self.name_keys) for _ in ks), dtype=np.int64, count=len(choices))
         exact: dict[str, list[int]] = {}
@@ -481,7 +485,7 @@ class SearchIndex:
                 self._match_fuzzy(key, hits)
 
     def _match_name_token(self, key: str, hits: Matches) -> None:
-        rows = np.unique(self.texts.find(NAME_MARK + key + END)[0])
+        rows = np.unique(self.tokens.find(NAME_MARK + key + END)[0])
         exact = np.isin(rows, self.exact.get(key, np.zeros(0, dtype=np.int64)))
         named, starts = self.names.find(key)
         prefix = np.isin(rows, named[starts]) & ~exact
@@ -546,14 +550,14 @@ class SearchIndex:
         """"kitakyushu", "Osaka": the head offices whose prefecture or municipality reads so (stored
         by the build from the gazetteer's romaji), each reason naming the place in Japanese."""
         for mark, column in ((PREF_MARK, self.hq_pref), (MUNI_MARK, self.hq_muni)):
-            rows = np.unique(self.texts.find(mark + key + END)[0])
+            rows = np.unique(self.tokens.find(mark + key + END)[0])
             for name in sorted({column[r] for r in rows.tolist() if column[r]}):
                 hits.add(rows[[column[r] == name for r in rows.tolist()]], SCORES["place"], "place", name)
 
     def _match_text(self, phrase: str, hits: Matches) -> None:
         key = text_key(phrase)
         if is_short_token(key):
-            rows, _ = self.texts.find(TEXT_TOKEN + key + END)
+            rows, _ = self.tokens.find(TEXT_TOKEN + key + END)
         elif len(key) >= 2:
             rows, _ = self.texts.find(key)
         else:
@@ -574,7 +578,8 @@ class SearchIndex:
         query = boundary(query)
         if not query:
             return SearchResult(query, None, "all")
-        hits, mode = self.match(query), "phrase"
+        phrase_hits = self.match(query)
+        hits, mode = phrase_hits, "phrase"
         words = [w for w in query.split(" ") if w]
         if not len(hits) and len(words) > 1:
             per_word = [self.match(w) for w in words]
@@ -582,7 +587,7 @@ class SearchIndex:
             if not len(hits):
                 hits, mode = Combined(per_word, all_words=False), "any_word"
             if not len(hits):  # nothing for any word either: an honest empty result, not "any word"
-                hits, mode = self.match(query), "phrase"
+                hits, mode = phrase_hits, "phrase"
         rows = self.rank(hits)
         if limit is not None:
             rows = rows[:limit]

@@ -177,3 +177,11 @@ def test_ranking_is_deterministic_and_breaks_ties_by_what_the_text_is_about(brow
 def test_every_result_says_why_it_matched(browser):
     result = browser.run("電子申請", Filters())
     assert all(r for r in result.orgs["reasons"])
+
+
+def test_stored_tokens_are_not_read_as_offerings_text(browser):
+    """The romaji of a head office and the short words of a name are kept beside the text key;
+    they must not show as "in offerings/description"."""
+    result = browser.run("Kitakyushu", Filters())
+    zenrin = result.orgs[result.orgs["org_id"] == "zenrin"]["reasons"].iloc[0]
+    assert ("place", "北九州市小倉北区") in zenrin and not [r for r in zenrin if r[0] == "text"]
