@@ -93,6 +93,8 @@ event = st.dataframe(buyer.display_frame(result.frame(shown), b), hide_index=Tru
                      on_select="rerun", selection_mode="single-row",
                      column_config={"org_id": None, t("col.website"): st.column_config.LinkColumn()})
 pick_key = f"search_pick_{results_id}"
+for stale in [k for k in st.session_state if str(k).startswith("search_pick_") and k != pick_key]:
+    del st.session_state[stale]  # pickers of earlier result sets
 if pick_key not in st.session_state and state.read_selected() in ids:
     st.session_state[pick_key] = state.read_selected()  # a shared link's ?org=
 # Only a new click counts (the map and the table report their last click on every rerun).
