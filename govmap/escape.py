@@ -95,17 +95,19 @@ def csv_cell(value: object) -> object:
 
 
 def is_http_url(value: object) -> bool:
-    """True only for absolute http(s) URLs with a host (no javascript:, data:, relative paths)."""
+    """True only for absolute http(s) URLs with a host (no javascript:, data:, relative paths), no
+    user-name part and no backslash (browsers read ``\\`` as ``/``): links from stored data too."""
     if not isinstance(value, str) or not value:
         return False
     text = value.strip()
-    if _INVISIBLE.search(text) or any(ord(ch) < 0x21 for ch in text):
+    if _INVISIBLE.search(text) or any(ord(ch) < 0x21 for ch in text) or "\\" in text:
         return False
     try:
         parts = urlsplit(text)
     except ValueError:
         return False
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
+    # A user-name part makes https://city.example.lg.jp@evil.example/ go to evil.example: never a link.
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and "@" not in parts.netloc
 
 
 def safe_url(value: object) -> str | None:

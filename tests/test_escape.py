@@ -55,3 +55,10 @@ def test_dataframe_for_export_neutralises_headers_and_cells():
     out = escape.dataframe_for_export(frame)
     assert list(out.columns)[0] == "'=name"
     assert out.iloc[0, 0].startswith("'=") and out.iloc[1, 0] == "ok"
+
+
+@pytest.mark.parametrize("url", ["https://city.example.lg.jp@evil.example/", "https://u:p@evil.example/",
+                                 "https://evil.example\\@city.example.lg.jp/", "http:///nohost"])
+def test_urls_with_a_user_name_part_or_backslash_are_never_links(url):
+    assert escape.safe_url(url) is None
+    assert "href" not in escape.html_link(url, "x")
