@@ -5,7 +5,7 @@ import hashlib
 import streamlit as st
 from streamlit_folium import st_folium
 
-from govmap import escape, mapview, settings
+from govmap import escape, i18n, mapview, settings
 from govmap.facets import FLAG_COLUMNS, ORG_TYPES, REGIONS, Filters
 from ui import buyer, context, state
 
@@ -17,7 +17,13 @@ labels = b.category_labels(lang)
 pref_names = list(b.prefectures["pref_name"])
 
 
-url_filters = state.read_filters(list(labels), pref_names, b.places.url_aliases())
+# Links hold codes; labels in either language (older links) are mapped back to them.
+aliases = b.places.url_aliases()
+aliases["cat"] = {label: code for lg in ("ja", "en") for code, label in b.category_labels(lg).items()}
+aliases["type"] = {i18n.t(f"org_type.{o}", lg): o for lg in ("ja", "en") for o in ORG_TYPES}
+aliases["flag"] = {i18n.t(f"flag.{f}", lg): f for lg in ("ja", "en") for f in FLAG_COLUMNS}
+aliases = {name: {**m, **{k.lower(): v for k, v in m.items()}} for name, m in aliases.items()}
+url_filters = state.read_filters(list(labels), pref_names, aliases)
 # Widget values are codes, kept by ui.state.keep (labels change with the language and the counts).
 state.keep("q", state.read_query(), str)
 state.keep("f_cat", url_filters.categories, state.some_of(labels))

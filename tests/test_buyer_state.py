@@ -68,8 +68,9 @@ def test_english_search_page_shows_places_in_romaji(catalog_env):
 
 
 def test_old_links_with_labels_open_the_same_filters_as_codes(catalog_env):
-    at = page("search.py", "en", loc="地図に表示できる", region="Kanto", pref="tokyo").run()
+    at = page("search.py", "en", loc="地図に表示できる", region="Kanto", pref="tokyo", cat="GIS・地図 (6),Disaster prevention and crisis management (3),no such label").run()
     assert not at.exception, at.exception
+    assert at.multiselect(key="f_cat").value == ["gis", "disaster"]  # an unknown label is dropped
     assert at.radio(key="f_loc").value == "located"
     assert at.multiselect(key="f_region").value == ["関東"]
     assert at.multiselect(key="f_pref").value == ["東京都"]

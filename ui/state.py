@@ -33,6 +33,7 @@ MAX_SHORTLIST = 50      # organisations in one shortlist (keeps the link short)
 NOTE_LIMIT = 500        # characters of the 選定理由 note (≈ 4.5 KB in a URL: safe for proxies and browsers)
 LAYERS = ("orgs", "adoptions")
 LOCATIONS = ("all", "located", "unlocated")
+_COUNT = re.compile(r"\s*\(\d[\d,]*\)$")
 _ID = re.compile(r"^[A-Za-z0-9_.\-]{1,100}$")
 # Labels an old link may hold instead of the code (the location radio once stored its label).
 _LOCATION_LABELS = {"すべて": "all", "all": "all", "地図に表示できる": "located", "located": "located",
@@ -46,7 +47,8 @@ def _param(name: str, limit: int = MAX_PARAM) -> str:
 def _list(name: str, allowed: set[str] | tuple[str, ...] | None = None, aliases: dict[str, str] | None = None,
           limit: int = MAX_PARAM) -> list[str]:
     values = [v.strip() for v in _param(name, limit).split(",") if v.strip()]
-    if aliases:
+    if aliases:  # a label, possibly with the facet count the old links carried: "GIS・地図 (6)"
+        values = [_COUNT.sub("", v) for v in values]
         values = [aliases.get(v, aliases.get(v.lower(), v)) for v in values]
     return [v for v in dict.fromkeys(values) if allowed is None or v in allowed]
 
@@ -59,9 +61,10 @@ def read_filters(category_codes: list[str], prefecture_names: list[str],
     loc = _param("loc")
     loc = _LOCATION_LABELS.get(loc, _LOCATION_LABELS.get(loc.lower(), "all"))
     return Filters(
-        categories=_list("cat", set(category_codes)), regions=_list("region", REGIONS, aliases.get("region")),
+        categories=_list("cat", set(category_codes), aliases.get("cat")),
+        regions=_list("region", REGIONS, aliases.get("region")),
         prefectures=_list("pref", set(prefecture_names), aliases.get("pref")),
-        org_types=_list("type", ORG_TYPES), flags=_list("flag", FLAG_COLUMNS),
+        org_types=_list("type", ORG_TYPES, aliases.get("type")), flags=_list("flag", FLAG_COLUMNS, aliases.get("flag")),
         has_adoptions=_param("adopted") == "1", location=loc)
 
 
