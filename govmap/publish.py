@@ -39,6 +39,7 @@ from govmap.store import Store
 
 ROOT = settings.ROOT
 LOG_MAX_BYTES = 5_000_000
+INTERRUPTED = "interrupted: "
 _children: list[subprocess.Popen] = []
 _children_lock = threading.Lock()
 _last_resume: dict[tuple[str, str], float] = {}
@@ -110,13 +111,13 @@ def resume(store_path: Path | None = None, catalog_path: Path | None = None, *, 
     store = Store(store_path)
     try:
         with build_lock(catalog_path, wait=0):  # no build runs: what was claimed and is unfinished died
-            store.publish_abandoned(_now(), "interrupted: the build process ended without finishing "
-                                            f"(see {log_path(catalog_path).name}); published by the next run")
+            abandoned = store.publish_abandoned(_now(), INTERRUPTED + "the build process ended without finishing "
+                                                f"(see {log_path(catalog_path).name}); published by the next run")
     except BuildLocked:
         return "running"
     current, wanted = catalog_watermark(catalog_path), store.approval_watermark()
     behind = current is None or current < wanted  # no readable catalog, or approvals not in it
-    if behind and not store.publish_open() and not _failed_lately(store, wanted):
+    if behind and not store.publish_open() and (abandoned or not _failed_lately(store, wanted)):
         store.publish_requested("system:resume", _now())
     if store.publish_open():
         start_builder(store_path, catalog_path)
@@ -129,6 +130,8 @@ def _failed_lately(store: Store, wanted: int) -> bool:
     failure is on the review page; the next approval, or the check after, tries again)."""
     latest = store.publishes(limit=1)
     if not latest or latest[0]["ok"] != 0 or latest[0]["watermark"] < wanted:
+        return False
+    if (latest[0]["message"] or "").startswith(INTERRUPTED):  # died, did not fail: run it again
         return False
     finished = datetime.fromisoformat(latest[0]["finished_at"])
     return (datetime.now(timezone.utc) - finished).total_seconds() < 10 * float(settings.get("publish_check_seconds"))
