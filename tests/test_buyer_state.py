@@ -140,3 +140,12 @@ def test_english_vendor_page_shows_head_office_and_adopters_in_romaji(catalog_en
     adoptions = next(df.value for df in at.dataframe if "Adopter" in df.value.columns)
     assert "Kitakyushu-shi" in set(adoptions["Adopter"]) and "北九州市" not in set(adoptions["Adopter"])
     assert not adoptions["Year"].isna().any()
+
+
+def test_map_input_carries_the_head_office_in_the_page_language(built_catalog):
+    from govmap.browse import Browser
+    from govmap.catalog import Catalog
+    from govmap.facets import Filters
+    result = Browser(Catalog(built_catalog)).run("graffer", Filters())
+    assert list(result.located(lang="en")["hq_label"]) == ["Shibuya-ku, Tokyo"]
+    assert list(result.located(lang="ja")["hq_label"]) == ["東京都渋谷区"]
