@@ -344,8 +344,8 @@ class SearchIndex:
             keys = index_keys(self.orgs)
         self.name_keys = [list(k) for k in keys["name_keys"].tolist()]
         self.names_ja = self.orgs["name_ja"].tolist()
-        self.hq_pref, self.hq_muni = ([v if isinstance(v, str) else "" for v in self.orgs[c].tolist()]
-                                      if c in self.orgs.columns else [""] * self.n
+        self.hq_pref, self.hq_muni = (np.array([v if isinstance(v, str) else "" for v in self.orgs[c].tolist()]
+                                               if c in self.orgs.columns else [""] * self.n, dtype=object)
                                       for c in ("hq_pref_name", "hq_municipality_name"))
         self.names = Haystack([SEP.join(k) for k in self.name_keys])
         # The text part and the token part apart: a key of free text never matches a stored token
@@ -353,6 +353,7 @@ class SearchIndex:
         parts = [key.partition(TOKENS) for key in keys["text_key"].tolist()]
         self.texts = Haystack([p[0] for p in parts])
         self.tokens = Haystack([p[2] for p in parts])
+        self.place_romaji = self._place_romaji_index([p[2] for p in parts])
         choices = [k for ks in self.name_keys for k in ks]
         owner = np.fromiter((i for i, ks in enumerate(self.name_keys) for _ in ks), dtype=np.int64, count=len(choices))
         exact: dict[str, list[int]] = {}
@@ -399,6 +400,22 @@ class SearchIndex:
             for label in (row.label_ja, row.label_en, row.code.replace("_", " ")):
                 terms.setdefault(fold(label), row.code)
         return terms
+
+    def _place_romaji_index(self, tokens: list[str]) -> dict[tuple[str, str], np.ndarray]:
+        """(mark, romaji key) → rows, read from the stored token parts.  The place keys of a row
+        depend only on its head office, so one row per distinct (prefecture, municipality) is read."""
+        office = pd.Series(self.hq_pref, dtype=object) + "\x00" + pd.Series(self.hq_muni, dtype=object)
+        codes, uniques = pd.factorize(office)
+        firsts = np.full(len(uniques), -1, dtype=np.int64)
+        firsts[codes[::-1]] = np.arange(self.n)[::-1]  # first row of each office
+        pattern = re.compile("([" + PREF_MARK + MUNI_MARK + "])([a-z0-9]+)" + END)
+        groups: dict[tuple[str, str], list[int]] = {}
+        for office_code, row in enumerate(firsts.tolist()):
+            for mark, key in pattern.findall(tokens[row]):
+                groups.setdefault((mark, key), []).append(office_code)
+        order = np.argsort(codes, kind="stable")
+        bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+        return {k: np.sort(np.concatenate([order[bounds[c]:bounds[c + 1]] for c in v])) for k, v in groups.items()}
 
     def _place_index(self) -> dict[str, tuple[str, np.ndarray]]:
         """Place key → (display name, org rows) for head-office prefectures and municipalities.
@@ -518,6 +535,7 @@ class SearchIndex:
                                       if re.search(r"(?<![a-z0-9])" + key + r"(?![a-z0-9])", term)))
         whole = " " in folded
         found = []
+        query_starts_word = re.compile(r"(?<![a-z0-9])" + re.escape(folded)) if len(key) >= 4 and key.isascii() else None
         for term, code, term_key, starts_word in self.category_list:
             if term_key == key:
                 found.append(code)
@@ -526,7 +544,7 @@ class SearchIndex:
             elif term.isascii():
                 if len(term_key) >= 3 and starts_word.search(folded):
                     found.append(code)
-                elif len(key) >= 4 and key.isascii() and re.search(r"(?<![a-z0-9])" + re.escape(folded), term):
+                elif query_starts_word is not None and query_starts_word.search(term):
                     found.append(code)
             elif (len(term_key) >= 2 and term_key in key) or (len(key) >= 2 and key in term_key
                                                                and key not in self.generic):
@@ -550,9 +568,11 @@ class SearchIndex:
         """"kitakyushu", "Osaka": the head offices whose prefecture or municipality reads so (stored
         by the build from the gazetteer's romaji), each reason naming the place in Japanese."""
         for mark, column in ((PREF_MARK, self.hq_pref), (MUNI_MARK, self.hq_muni)):
-            rows = np.unique(self.tokens.find(mark + key + END)[0])
-            for name in sorted({column[r] for r in rows.tolist() if column[r]}):
-                hits.add(rows[[column[r] == name for r in rows.tolist()]], SCORES["place"], "place", name)
+            rows = self.place_romaji.get((mark, key), np.zeros(0, dtype=np.int64))
+            codes, names = pd.factorize(column[rows], sort=True)
+            for code, name in enumerate(names):
+                if name:
+                    hits.add(rows[codes == code], SCORES["place"], "place", name)
 
     def _match_text(self, phrase: str, hits: Matches) -> None:
         key = text_key(phrase)
