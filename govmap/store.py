@@ -286,22 +286,6 @@ class Store:
         for lim in limits:
             con.execute("INSERT INTO rate_events VALUES (?, ?)", (lim.bucket, now))
 
-    def check(self, limits, now: float | None = None) -> None:
-        """Raise RateLimited if any bucket is full, without counting."""
-        now = time.time() if now is None else now
-        with self.snapshot() as con:
-            for lim in limits:
-                rows = con.execute("SELECT at FROM rate_events WHERE bucket = ? AND at >= ? ORDER BY at",
-                                   (lim.bucket, now - lim.window)).fetchall()
-                if len(rows) >= lim.limit:
-                    raise RateLimited(lim.bucket, rows[len(rows) - lim.limit]["at"] + lim.window - now)
-
-    def count(self, limit: Limit) -> None:
-        """Count one event in a bucket whatever its fill (e.g. a failed token check)."""
-        with self.transaction() as con:
-            con.execute("DELETE FROM rate_events WHERE bucket = ? AND at < ?", (limit.bucket, time.time() - limit.window))
-            con.execute("INSERT INTO rate_events VALUES (?, ?)", (limit.bucket, time.time()))
-
     def recent(self, bucket: str, window: float, now: float | None = None) -> int:
         """Events counted in a bucket during the last ``window`` seconds."""
         now = time.time() if now is None else now
