@@ -32,7 +32,7 @@ from pathlib import Path
 
 import folium
 from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElement
-from folium.elements import JSCSSMixin
+from folium.elements import ElementAddToElement, JSCSSMixin
 from folium.map import Layer
 from folium.plugins import MarkerCluster
 from folium.template import Template
@@ -132,13 +132,18 @@ class Literal(Element):
 class DataOnly:
     """Mixin for the map elements: render each macro once, hand the result on as a ``Literal``.
 
-    The same steps as branca ``MacroElement.render`` (and folium ``JSCSSMixin.render`` for the asset
-    links), except that the macro output is not wrapped in ``Element(text)`` (a second Jinja
+    The same steps as branca ``MacroElement.render`` (and folium ``Layer.render``, which adds the
+    ``addTo(map)`` call, and ``JSCSSMixin.render`` for the asset links), except that the macro output is not wrapped in ``Element(text)`` (a second Jinja
     compilation; module doc)."""
 
     def render(self, **kwargs) -> None:
         figure = self.get_root()
         assert isinstance(figure, Figure), "You cannot render this Element if it is not in a Figure."
+        assert not getattr(self, "includes", None), "folium Class.includes is not supported here"
+        if isinstance(self, Layer) and self.show:  # what folium's Layer.render adds: put it on the map
+            self.add_child(ElementAddToElement(element_name=self.get_name(),
+                                               element_parent_name=self._parent.get_name()),
+                           name=self.get_name() + "_add")
         if isinstance(self, JSCSSMixin):
             for name, link in self.default_js:
                 figure.header.add_child(JavascriptLink(link), name=name)

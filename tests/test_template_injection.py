@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -113,13 +114,18 @@ def test_every_map_builder_with_template_text_in_every_field_renders_literally()
         assert "&#123;&#123; 7*191 &#125;&#125;" in html.replace("\\u0026", "&"), "the text is there, escaped"
 
 
-def test_st_folium_path_renders_every_map(tmp_path):
+def test_st_folium_path_renders_every_map_with_its_layers_on_it(tmp_path):
+    from folium.map import Layer
     from streamlit_folium import _get_header, _get_html, generate_leaflet_string
     for m in _maps():
         m.get_root().render()
         m.render()
+        layers = [c for c in m._children.values() if isinstance(c, Layer)]
         parts = [_get_html(m), _get_header(m), generate_leaflet_string(m)]
         assert not any(hostile.EVALUATED in p for p in parts)
+        # each layer is put on the map (folium's Layer.render adds that call; DataOnly must too)
+        added = re.findall(r"^\s*\w+_div_\d+\.addTo\(map_div\);", parts[2], re.MULTILINE)
+        assert layers and len(added) == len(layers), added
 
 
 # --- the real app on a catalog with a hostile vendor -------------------------------------------------

@@ -46,8 +46,8 @@ def _all_text(page) -> str:
 def _wait_for_map(page) -> None:
     for _ in range(150):
         for frame in page.frames:
-            if "streamlit_folium" in frame.url and frame.locator(".leaflet-container").count():
-                return
+            if "streamlit_folium" in frame.url and frame.locator("path.leaflet-interactive").count() > 40:
+                return  # the 47 prefecture outlines (and markers) are drawn, not only the container
         page.wait_for_timeout(200)
     pytest.fail("the map did not draw")
 
