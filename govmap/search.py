@@ -38,7 +38,7 @@ SYNONYMS = TAXONOMY / "synonyms.csv"
 READINGS = TAXONOMY / "readings.csv"
 GENERIC_WORDS = TAXONOMY / "generic_words.csv"
 SEP = "\x00"
-KEYS_VERSION = "3"  # bump when the key functions below change: stored keys are then recomputed
+KEYS_VERSION = "4"  # bump when the key functions below change: stored keys are then recomputed
 # A text key is the folded text, then TOKENS and the whole short acronyms of the organisation,
 # each between markers: NAME_MARK ... END for the short words of its names, TEXT_TOKEN ... END for those of
 # its offerings, description and products.  Keys are word characters only, so a longer key never
@@ -49,11 +49,11 @@ TOKENS, NAME_MARK, TEXT_TOKEN, END = "\x01", "\x02", "\x04", "\x03"
 PREF_MARK, MUNI_MARK = "\x05", "\x06"
 _ROMAJI_SUFFIXES = ("shi", "ku", "machi", "cho", "mura", "son")
 # What the ETL reads to store the keys: v_organisations plus the names of its products (service
-# names and the service names of its adoptions, one entry per adoption: a product adopted often
-# weighs more in the ranking's relevance count).
+# names and the service names of its adoptions, each distinct name once: the same name repeated by
+# many adoptions would only lengthen the text every search scans; adoptions rank on their own).
 KEYS_SOURCE_SQL = """
 WITH products AS (
-    SELECT org_id, list(name ORDER BY name) AS product_names FROM (
+    SELECT org_id, list(DISTINCT name ORDER BY name) AS product_names FROM (
         SELECT org_id, name_ja AS name FROM services WHERE name_ja IS NOT NULL
         UNION ALL SELECT org_id, name_en FROM services WHERE name_en IS NOT NULL
         UNION ALL SELECT org_id, service_name FROM adoptions WHERE service_name IS NOT NULL)
@@ -449,7 +449,7 @@ class SearchIndex:
         """Rows matching one phrase, with scores and reasons."""
         hits = Matches(self.n, self.names_ja)
         for variant, kind in self.variants(phrase):
-            self._match_names(variant, hits)
+            self._match_names(variant, hits, fuzzy=kind == "query")  # a curated spelling needs no typo pass
             if kind == "company":  # エヌイーシー is the company NEC, not the letters n-e-c in a text
                 continue
             self._match_categories(variant, hits)
@@ -470,7 +470,7 @@ class SearchIndex:
             out.append(found)
         return out
 
-    def _match_names(self, phrase: str, hits: Matches) -> None:
+    def _match_names(self, phrase: str, hits: Matches, fuzzy: bool = True) -> None:
         # The romaji key of a phrase with kanji would be the romaji of its kana alone (子育て → "te"):
         # only kana and Latin phrases get one.
         keys = (name_key(phrase),) if has_kanji(strip_legal_form(phrase)) else (name_key(phrase), romaji_key(phrase))
@@ -483,7 +483,8 @@ class SearchIndex:
                 starts = self.names.starting(key)  # one of its name keys starts with it
                 hits.add(starts[~np.isin(starts, self.exact.get(key, np.zeros(0, dtype=np.int64)))],
                          SCORES["name_prefix"], "name_prefix")
-                self._match_fuzzy(key, hits)
+                if fuzzy:
+                    self._match_fuzzy(key, hits)
                 continue
             rows, prefix = self.names.find(key)
             exact = np.isin(rows, self.exact.get(key, np.zeros(0, dtype=np.int64)))
@@ -498,7 +499,7 @@ class SearchIndex:
                 for code, kind in enumerate(NAME_KINDS[:3]):
                     sel = (occurrence == k) & (kinds == code)
                     hits.add(rows[sel], SCORES[kind], kind)
-            if len(key) >= 2 and key not in self.generic:
+            if fuzzy and len(key) >= 2 and key not in self.generic:
                 self._match_fuzzy(key, hits)
 
     def _match_name_token(self, key: str, hits: Matches) -> None:

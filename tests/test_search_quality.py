@@ -43,7 +43,8 @@ def facts(browser):
     product names) and the words that name its categories (labels in both languages, synonyms)."""
     products: dict[str, list[str]] = {}
     for org_id, name in browser.catalog.frame(PRODUCTS_SQL).itertuples(index=False):
-        products.setdefault(org_id, []).append(name)
+        if name not in products.setdefault(org_id, []):  # each distinct product name once
+            products[org_id].append(name)
     words: dict[str, list[str]] = {}
     for row in browser.categories.itertuples():
         words.setdefault(row.code, []).extend([row.label_ja, row.label_en])
