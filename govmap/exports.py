@@ -53,6 +53,9 @@ def _cell_text(value) -> object:
     return value
 
 
+cell_text = _cell_text
+
+
 def csv_bytes(frame: pd.DataFrame, stamp_lines: list[tuple[str, str]] | None = None) -> bytes:
     """UTF-8 with BOM; stamp rows, an empty row, then the table; every cell neutralised."""
     buffer = io.StringIO()

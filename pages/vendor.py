@@ -7,7 +7,7 @@ from streamlit_folium import st_folium
 
 from govmap import escape, mapview, openness
 from govmap.normalize import boundary
-from ui import buyer, context, state
+from ui import buyer, context, printing, state
 
 cat = context.require_catalog()
 b = buyer.browser(cat)
@@ -27,6 +27,7 @@ if org_id not in known:
 org = b.org(org_id)
 
 st.title(escape.markdown_text(org["name_ja"]))
+on_print = printing.printable("vendor_print")  # print stylesheet; full static tables and no map when on
 if isinstance(org["name_en"], str):
     st.caption(escape.markdown_text(org["name_en"]))
 if st.button(t("search.add"), key="vendor_add"):
@@ -66,7 +67,7 @@ for service in services.to_dict("records"):
         st.caption(t("vendor.profile_known", total=len(counts), known=len(counts) - unknown, unknown=unknown))
         table = openness.profile_table(service, lang)
         table.columns = [t("vendor.profile.item"), t("vendor.profile.value"), t("vendor.profile.why")]
-        st.dataframe(table, hide_index=True)
+        printing.grid(table, on_print)
 
 st.subheader(t("vendor.certifications"))
 certs = cat.frame("""SELECT c.certification, c.scope, c.last_verified, s.url FROM certifications c
@@ -74,22 +75,23 @@ certs = cat.frame("""SELECT c.certification, c.scope, c.last_verified, s.url FRO
 if certs.empty:
     st.caption(t("vendor.no_certifications"))
 else:
-    st.dataframe(pd.DataFrame({
+    printing.grid(pd.DataFrame({
         t("vendor.certifications"): certs["certification"], t("vendor.profile.value"): certs["scope"],
         t("col.source"): [escape.safe_url(u) for u in certs["url"]], t("vendor.verified_col"): certs["last_verified"],
-    }), hide_index=True, column_config={t("col.source"): st.column_config.LinkColumn()})
+    }), on_print, column_config={t("col.source"): st.column_config.LinkColumn()})
 
 st.subheader(t("vendor.adoptions"))
 adoptions = b.adoptions_of([org_id])
 if adoptions.empty:
     st.caption(t("vendor.no_adoptions"))
 else:
-    st.dataframe(pd.DataFrame({
+    printing.grid(pd.DataFrame({
         t("col.adopter"): [b.places.adopter(n, c, lang) for n, c in zip(adoptions["adopter_name"], adoptions["adopter_code"])],
         t("col.categories"): adoptions["category"].map(labels), t("col.service"): adoptions["service_name"],
         t("col.year"): [str(int(y)) if pd.notna(y) else t("common.year_unknown") for y in adoptions["year"]],
         t("col.source"): [escape.safe_url(u) for u in adoptions["source_url"]],
-    }), hide_index=True, column_config={t("col.source"): st.column_config.LinkColumn()})
+    }), on_print, column_config={t("col.source"): st.column_config.LinkColumn()})
+if not adoptions.empty and not on_print:
     small = mapview.build_map(b.orgs.iloc[[b.row_of[org_id]]].assign(hq_label=buyer.hq_label(org)).dropna(subset=["lat"]),
                               b.adopter_points([org_id]), layer="adoptions", lang=lang, category_labels=labels)
     st_folium(small, key="vendor_map", height=360, use_container_width=True, returned_objects=[])
@@ -108,7 +110,7 @@ mine = set(org["categories"])
 overlap = b.orgs["categories"].map(lambda cats: len(mine & set(cats)))
 others = b.orgs[(overlap > 0) & (b.orgs["org_id"] != org_id)].assign(overlap=overlap)
 others = others.sort_values(["overlap", "n_adoptions", "name_ja"], ascending=[False, False, True]).head(15)
-st.dataframe(pd.DataFrame({
+printing.grid(pd.DataFrame({
     t("col.name"): others["name_ja"], t("col.overlap"): others["overlap"],
     t("col.hq"): [buyer.hq_label(r) for r in others.to_dict("records")], t("col.adoptions"): others["n_adoptions"],
-}), hide_index=True)
+}), on_print)

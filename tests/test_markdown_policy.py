@@ -62,6 +62,7 @@ REVIEWED = {
     ("pages/search.py", "lambda v: t(f'facet.location.{v}') + ('' if v == 'all' else f\" ({counts['location'][v]})\")"):
         "message + a count",
     ("pages/sql.py", "sqlconsole.limit_message(limit, lang)"): "the console's own message about its limits",
+    ("ui/printing.py", "safe"): "the printable view's table: every cell and header through escape.markdown_text just above",
     ("pages/vendor.py", "pd.DataFrame({'': list(facts), ' ': [escape.markdown_text(v) for v in facts.values()]}).set_index('')"):
         "every cell value through escape.markdown_text; the keys are t(...) labels",
 }

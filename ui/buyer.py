@@ -104,12 +104,17 @@ def display_frame(orgs: pd.DataFrame, b: Browser, lang: str | None = None) -> pd
 def export_buttons(frame, query: str, filters: dict, b: Browser, key: str, name: str) -> None:
     """CSV (UTF-8 BOM, formulas neutralised) and XLSX, each stamped with query, filters, time, build.
     ``frame`` may be a function returning the frame: the files are then made when clicked."""
-    lines = exports.stamp(query, filters, b.meta, context.lang())
+    download_buttons(frame, exports.stamp(query, filters, b.meta, context.lang()), key, name)
+
+
+def download_buttons(frame, lines: list[tuple[str, str]], key: str, name: str, sheet: str = "results") -> None:
+    """CSV (UTF-8 BOM, cells neutralised) and XLSX (text cells typed as text) of ``frame`` with the
+    stamp ``lines`` above it (a sheet of its own in XLSX).  ``frame`` may be a function (made on click)."""
     if callable(frame):
         csv_data = lambda: exports.csv_bytes(frame(), lines)  # noqa: E731
-        xlsx_data = lambda: exports.xlsx_bytes(frame(), lines)  # noqa: E731
+        xlsx_data = lambda: exports.xlsx_bytes(frame(), lines, sheet)  # noqa: E731
     else:
-        csv_data, xlsx_data = exports.csv_bytes(frame, lines), exports.xlsx_bytes(frame, lines)
+        csv_data, xlsx_data = exports.csv_bytes(frame, lines), exports.xlsx_bytes(frame, lines, sheet)
     left, right = st.columns(2)
     left.download_button(context.t("search.export_csv"), csv_data,
                          file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv", on_click="ignore")

@@ -14,6 +14,7 @@ PAGES = [
     ("nav.section.find", "search.py", "search", "nav.search", ":material/map:", True),
     ("nav.section.find", "vendor.py", "vendor", "nav.vendor", ":material/business:", False),
     ("nav.section.find", "shortlist.py", "shortlist", "nav.shortlist", ":material/checklist:", False),
+    ("nav.section.find", "compare.py", "compare", "nav.compare", ":material/compare_arrows:", False),
     ("nav.section.find", "home.py", "overview", "nav.home", ":material/info:", False),
     ("nav.section.analyse", "alternatives.py", "alternatives", "nav.alternatives", ":material/swap_horiz:", False),
     ("nav.section.analyse", "concentration.py", "concentration", "nav.concentration", ":material/pie_chart:", False),
@@ -29,7 +30,7 @@ def page_list(lang: str) -> dict[str, list]:
     """The pages for ``st.navigation``, titled in ``lang``.  Called once per run before the page, so
     it also keeps the buyer's shortlist and note in the URL on every page (ui.state.carry) and sends an
     unknown path to the map page with a notice in the page's language (route_unknown_path)."""
-    from govmap import escape
+    from govmap import compare, escape  # noqa: F401  (compare registers the page's title)
     from ui import state
     state.carry()
     unknown = route_unknown_path()

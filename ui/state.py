@@ -98,6 +98,11 @@ def write_selected(org_id: str) -> None:
     _mirror("org", org_id)
 
 
+def write_param(key: str, value: str) -> None:
+    """Put one page parameter into the URL (removed when empty), e.g. ``cmp`` or ``print``."""
+    _mirror(key, value)
+
+
 def _mirror(key: str, value: str) -> None:
     if value and st.query_params.get(key) != value:
         st.query_params[key] = value
