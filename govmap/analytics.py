@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from govmap import i18n, openness
-from govmap.browse import Browser
+from govmap.browse import Browser, adoption_items, sorted_items
 from govmap.catalog import Catalog
 from govmap.facets import FLAG_COLUMNS
 
@@ -37,7 +37,7 @@ SORT_KEYS = (("score", False), ("n_adoptions", False), ("org_id", True))
 OPENNESS_FLAGS = (*FLAG_COLUMNS, "data_in_japan")
 MUNICIPALITY_SQL = """SELECT code, pref_code, pref_name, region, name_ja, county_ja, kind, parent_code,
                              lat, lon, population FROM municipalities ORDER BY code"""
-POINT_COLUMNS = ["adopter_code", "adopter_name", "lat", "lon", "n_adoptions", "n_vendors", "vendors"]
+POINT_COLUMNS = ["adopter_code", "adopter_name", "lat", "lon", "n_adoptions", "n_vendors", "vendors", "adoptions"]
 
 
 def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
@@ -68,9 +68,11 @@ def adopter_points(adoptions: pd.DataFrame) -> pd.DataFrame:
     rows = adoptions.dropna(subset=["lat", "lon"])
     if rows.empty:
         return pd.DataFrame(columns=POINT_COLUMNS)
-    grouped = rows.groupby(["adopter_name", "adopter_code", "lat", "lon"], dropna=False)
+    grouped = rows.assign(items=adoption_items(rows)).groupby(["adopter_name", "adopter_code", "lat", "lon"],
+                                                              dropna=False)
     return grouped.agg(n_adoptions=("org_id", "size"), n_vendors=("org_id", "nunique"),
-                       vendors=("org_name_ja", lambda s: sorted(set(s)))).reset_index()[POINT_COLUMNS]
+                       vendors=("org_name_ja", lambda s: sorted(set(s))),
+                       adoptions=("items", sorted_items)).reset_index()[POINT_COLUMNS]
 
 
 @dataclass

@@ -76,6 +76,23 @@ class BrowseResult:
         return self.browser.org_ids[rows].tolist()
 
 
+def adoption_items(rows: pd.DataFrame) -> pd.Series:
+    """[vendor, service, year] of each adoption row (None when unknown), for aggregation per adopter
+    point with ``sorted_items`` (the adopter popups list them, govmap.mapview)."""
+    return pd.Series([[_or_none(v), _or_none(s), int(y) if pd.notna(y) else None]
+                      for v, s, y in zip(rows["org_name_ja"], rows["service_name"], rows["year"])],
+                     index=rows.index, dtype=object)
+
+
+def sorted_items(items: pd.Series) -> list[list]:
+    """One adopter point's items: by vendor, then year (unknown last), then service."""
+    return sorted(items, key=lambda i: (str(i[0]), i[2] is None, i[2] or 0, str(i[1])))
+
+
+def _or_none(value):
+    return value if isinstance(value, str) and value.strip() else None
+
+
 class Browser:
     """Everything the buyer pages need, loaded once per catalog build."""
 
@@ -138,11 +155,12 @@ class Browser:
         rows = self.adoptions_of(org_ids).dropna(subset=["lat", "lon"])
         if rows.empty:
             return pd.DataFrame(columns=["adopter_code", "adopter_name", "lat", "lon", "n_adoptions",
-                                         "n_vendors", "vendors"])
-        grouped = rows.groupby(["adopter_name", "adopter_code", "lat", "lon"], dropna=False)
+                                         "n_vendors", "vendors", "adoptions"])
+        grouped = rows.assign(items=adoption_items(rows)).groupby(["adopter_name", "adopter_code", "lat", "lon"],
+                                                                  dropna=False)
         out = grouped.agg(n_adoptions=("org_id", "size"), n_vendors=("org_id", "nunique"),
-                          vendors=("org_name_ja", lambda s: sorted(set(s)))).reset_index()
-        return out
+                          vendors=("org_name_ja", lambda s: sorted(set(s))), adoptions=("items", sorted_items))
+        return out.reset_index()
 
     def category_label(self, code: str, lang: str) -> str:
         match = self.categories[self.categories["code"] == code]

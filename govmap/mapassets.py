@@ -114,6 +114,10 @@ MAP_STYLE = """
 .govmap-id { color: #666; font-size: 11px; }
 .govmap-legend { background: rgba(255,255,255,.92); padding: 6px 8px; font-size: 12px; line-height: 1.5;
   border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-height: 260px; overflow-y: auto; }
+.govmap-label-icon { background: none; border: none; }
+.govmap-label { position: absolute; transform: translate(-50%, -50%); white-space: nowrap; color: #334155;
+  font-size: 11px; text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff; pointer-events: none; }
+.govmap-label-pref { font-size: 13px; font-weight: 600; color: #1e293b; }
 .govmap-legend i { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 5px; }
 """
 
@@ -213,6 +217,28 @@ class Setup(DataOnly, MacroElement):
         {% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
         {% macro script(this, kwargs) %}
             L.Icon.Default.imagePath = {{ this.image_path|tojson }};
+            if (!window.govmapVendorLinks) {
+                window.govmapVendorLinks = true;
+                // A popup's vendor link is relative to the app's pages ("vendor?org=..."): resolve it
+                // against the app page around this iframe (same origin), keep that page's shortlist
+                // and note (sl, note), and open it there.  Capture phase: Leaflet stops clicks in popups.
+                document.addEventListener("click", function (event) {
+                    var link = event.target && event.target.closest ? event.target.closest("a.govmap-vendor-link") : null;
+                    if (!link) { return; }
+                    try {
+                        var here = new URL(window.parent.location.href);
+                        var target = new URL(link.getAttribute("href"), here);
+                        if (target.origin !== here.origin) { return; }
+                        ["sl", "note"].forEach(function (key) {
+                            var value = here.searchParams.get(key);
+                            if (value && !target.searchParams.has(key)) { target.searchParams.set(key, value); }
+                        });
+                        event.preventDefault();
+                        event.stopPropagation();
+                        window.parent.location.assign(target.href);
+                    } catch (error) { /* no access to the page around the map: the plain link */ }
+                }, true);
+            }
         {% endmacro %}
     """)
 
@@ -274,6 +300,77 @@ class Circles(DataOnly, Layer):
         self.rows_json = script_json(rows)
         self.style_json = script_json(style or {"color": "#ffffff", "weight": 1, "fillOpacity": 0.65,
                                                 "className": "govmap-" + name})
+
+
+class FitBounds(DataOnly, MacroElement):
+    """Fit the first view to ``bounds`` ([[south, west], [north, east]]), zoomed in at most to ``max_zoom``."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            {{ this._parent.get_name() }}.fitBounds({{ this.bounds_json }}, {{ this.options_json }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds: list, max_zoom: int, padding: int = 24):
+        super().__init__()
+        self._name = "FitBounds"
+        self.bounds_json = script_json([[float(v) for v in corner] for corner in bounds])
+        self.options_json = script_json({"maxZoom": int(max_zoom), "padding": [int(padding), int(padding)]})
+
+
+class PlaceLabels(DataOnly, Layer):
+    """Place names for a map without tiles: prefectures from ``pref_zoom``, municipalities from
+    ``muni_zoom``, only those in view (at most ``max_labels``, rows in order of importance).
+    Rows: [lat, lon, name]; names are set as text (``textContent``), never parsed as HTML.  The
+    labels sit in their own pane under the markers and take no clicks."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = (function () {
+                var prefs = {{ this.prefs_json }};
+                var munis = {{ this.munis_json }};
+                var opts = {{ this.options_json }};
+                var group = L.layerGroup();
+                var map = null;
+                function label(r, kind) {
+                    var el = document.createElement("span");
+                    el.className = "govmap-label govmap-label-" + kind;
+                    el.textContent = r[2];
+                    var icon = L.divIcon({html: el, className: "govmap-label-icon", iconSize: null});
+                    return L.marker([r[0], r[1]], {icon: icon, interactive: false, keyboard: false, pane: "govmapLabels"});
+                }
+                function draw() {
+                    group.clearLayers();
+                    var zoom = map.getZoom();
+                    var kind = zoom >= opts.muni_zoom ? "muni" : (zoom >= opts.pref_zoom ? "pref" : null);
+                    if (!kind) { return; }
+                    var rows = kind === "muni" ? munis : prefs;
+                    var view = map.getBounds().pad(0.05);
+                    for (var i = 0, n = 0; i < rows.length && n < opts.max_labels; i++) {
+                        if (view.contains([rows[i][0], rows[i][1]])) { group.addLayer(label(rows[i], kind)); n++; }
+                    }
+                }
+                group.on("add", function () {
+                    map = group._map;
+                    if (!map.getPane("govmapLabels")) {
+                        var pane = map.createPane("govmapLabels");
+                        pane.style.zIndex = 350;
+                        pane.style.pointerEvents = "none";
+                    }
+                    map.on("zoomend moveend", draw);
+                    draw();
+                });
+                return group;
+            })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, prefs_json: str, munis_json: str, pref_zoom: int, muni_zoom: int, max_labels: int):
+        super().__init__(name="place_labels", control=False)
+        self._name = "PlaceLabels"
+        self.prefs_json, self.munis_json = prefs_json, munis_json
+        self.options_json = script_json({"pref_zoom": int(pref_zoom), "muni_zoom": int(muni_zoom),
+                                         "max_labels": int(max_labels)})
 
 
 class Legend(DataOnly, MacroElement):

@@ -20,17 +20,23 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
+from urllib.parse import urlencode
 
 import folium
 import numpy as np
 import pandas as pd
 
-from govmap import escape, i18n, mapassets, settings
+from govmap import escape, i18n, map_messages, mapassets, settings  # noqa: F401 (map_messages registers)
 
 BOUNDARIES_PATH = mapassets.BOUNDARIES_PATH
 JAPAN_CENTER = (36.6, 137.8)
 JAPAN_ZOOM, MIN_ZOOM, MAX_ZOOM = 5, 4, 18
 VENDOR_LIST_LIMIT = 10
+JAPAN_BOUNDS = ((24.0, 122.9), (45.6, 146.0))   # Yonaguni/Ishigaki to Wakkanai/Nemuro
+FIT_MAX_ZOOM = 10       # a single point is shown at city level, not street level
+LABEL_PREF_ZOOM, LABEL_MUNI_ZOOM, LABEL_LIMIT = 5, 9, 150   # place labels (base_map)
+GAZETTEER_DIR = mapassets.ROOT / "data" / "gazetteer"
 TILES = {
     "gsi": ("https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png",
             '<a href="https://maps.gsi.go.jp/development/ichiran.html">地理院タイル</a>', 18),
@@ -66,6 +72,8 @@ _TEXT = {
            "aggregated": "{n} organisations aggregated per municipality (individual markers up to {limit})"},
 }
 _ID_AT_END = re.compile(r"ID:\s*([A-Za-z0-9][A-Za-z0-9_.\-]*)\s*$")
+_ORG_ID = re.compile(r"^[A-Za-z0-9_.\-]{1,100}$")  # as ui/state.py accepts in ?org= and ?sl=
+VENDOR_PAGE = "vendor"  # the vendor page's url_path (ui/pages.py)
 
 
 # Names other map modules use (govmap/analytics_map.py); the building blocks live in mapassets.
@@ -111,18 +119,52 @@ def build_map(orgs: pd.DataFrame, adoptions: pd.DataFrame, *, layer: str = "orgs
     tiles = str(settings.get("map_tiles") if tiles is None else tiles).strip().lower()
     limit = int(settings.get("map_marker_limit") if marker_limit is None else marker_limit)
     labels = dict(category_labels or {})
-    m = base_map(center, zoom, tiles)
+    if layer not in ("orgs", "adoptions"):
+        raise ValueError(f"unknown map layer {layer!r} (expected 'orgs' or 'adoptions')")
+    m = base_map(center, zoom, tiles, lang=lang)
+    points = _located(adoptions if layer == "adoptions" else orgs)
     if layer == "adoptions":
         _add_adoptions(m, adoptions, lang)
-    elif layer == "orgs":
-        _add_orgs(m, orgs, limit, labels, lang)
     else:
-        raise ValueError(f"unknown map layer {layer!r} (expected 'orgs' or 'adoptions')")
+        _add_orgs(m, orgs, limit, labels, lang)
+    if center is None and zoom is None:  # the first view shows every point (Okinawa included)
+        mapassets.FitBounds(data_bounds(points), max_zoom=FIT_MAX_ZOOM).add_to(m)
     return m
 
 
-def base_map(center=None, zoom=None, tiles: str = "none") -> folium.Map:
-    """The offline base: vendored Leaflet, the prefecture outlines and optional tiles."""
+def data_bounds(points: pd.DataFrame) -> list[list[float]]:
+    """[[south, west], [north, east]] of the located points; all of Japan (Okinawa to Hokkaido)
+    when there are none."""
+    located = _located(points)
+    if located.empty:
+        return [list(JAPAN_BOUNDS[0]), list(JAPAN_BOUNDS[1])]
+    lat, lon = located["lat"].astype(float), located["lon"].astype(float)
+    return [[round(lat.min(), 4), round(lon.min(), 4)], [round(lat.max(), 4), round(lon.max(), 4)]]
+
+
+@lru_cache(maxsize=2)
+def place_labels_json(lang: str) -> tuple[str, str]:
+    """The place labels of the gazetteer as compact JSON for ``mapassets.PlaceLabels``: prefectures
+    at their prefectural office, municipalities (not wards: most share their city's point) most
+    populous first, each [lat, lon, name] with the name in ``lang`` only (romaji in English,
+    govmap.places)."""
+    from govmap.places import Places
+    prefs = pd.read_parquet(GAZETTEER_DIR / "prefectures.parquet")
+    munis = pd.read_parquet(GAZETTEER_DIR / "municipalities.parquet")
+    places = Places(prefs, munis)
+    pref_rows = [[round(float(r["lat"]), 2), round(float(r["lon"]), 2), places.prefecture(r["pref_name"], lang)]
+                 for r in prefs.dropna(subset=["lat", "lon"]).to_dict("records")]
+    towns = munis[(munis["kind"] != "ward")].dropna(subset=["lat", "lon"])
+    towns = towns.assign(pop=towns["population"].fillna(0)).sort_values(["pop", "code"], ascending=[False, True])
+    muni_rows = [[round(float(r["lat"]), 3), round(float(r["lon"]), 3), places.municipality(r["code"], lang)]
+                 for r in towns.to_dict("records")]
+    return mapassets.script_json(pref_rows), mapassets.script_json(muni_rows)
+
+
+def base_map(center=None, zoom=None, tiles: str = "none", lang: str = "ja") -> folium.Map:
+    """The offline base: vendored Leaflet, the prefecture outlines and optional tiles; without
+    tiles also place names from the gazetteer in ``lang`` (prefectures, and municipalities from
+    zoom ``LABEL_MUNI_ZOOM``)."""
     if tiles not in ("none", *TILES):
         raise ValueError(f"map_tiles must be 'none', 'gsi' or 'osm', not {tiles!r}")
     m = mapassets.OfflineMap(location=list(center or JAPAN_CENTER), zoom_start=JAPAN_ZOOM if zoom is None else zoom,
@@ -135,6 +177,10 @@ def base_map(center=None, zoom=None, tiles: str = "none") -> folium.Map:
         folium.TileLayer(tiles=url, attr=attribution, name=tiles, max_zoom=MAX_ZOOM,
                          max_native_zoom=min(max_native, MAX_ZOOM), control=False).add_to(m)
     mapassets.Boundaries(filled=tiles == "none").add_to(m)
+    if tiles == "none":  # tiles carry their own names
+        prefs, munis = place_labels_json(lang if lang in _TEXT else "ja")
+        mapassets.PlaceLabels(prefs, munis, pref_zoom=LABEL_PREF_ZOOM, muni_zoom=LABEL_MUNI_ZOOM,
+                              max_labels=LABEL_LIMIT).add_to(m)
     return m
 
 
@@ -196,8 +242,30 @@ def org_popup_html(org: dict, labels: dict[str, str], lang: str = "ja") -> str:
         lines.append(f"{text['categories']}: {e(text['sep'].join(labels.get(c, c) for c in cats))}")
     if site := _text(org.get("website")):
         lines.append(f"{text['website']}: {escape.html_link(site, site, for_js_template=True)}")
+    if link := vendor_link_html(_text(org.get("org_id")), lang):
+        lines.append(link)
     lines.append(f'<span class="govmap-id">ID: {e(_text(org.get("org_id")))}</span>')
     return '<div class="govmap-popup">' + "<br>".join(lines) + "</div>"
+
+
+def vendor_href(org_id: str, lang: str = "ja") -> str | None:
+    """The vendor page's link relative to the app's pages (``vendor?org=<id>``, ``&lang=en`` in
+    English), or None for an ID that is not a catalog ID.  In the browser the map script resolves it
+    against the app page around the map (st_folium's iframe is same-origin) and adds that page's
+    ``sl`` and ``note`` (the shortlist and its note, ui/state.py) when the link is clicked."""
+    if not _ORG_ID.match(org_id or ""):
+        return None
+    return VENDOR_PAGE + "?" + urlencode({"org": org_id, **({"lang": "en"} if lang == "en" else {})})
+
+
+def vendor_link_html(org_id: str, lang: str = "ja") -> str:
+    """The popup's link to the vendor page ('' for an invalid ID); opened in the app's own tab."""
+    href = vendor_href(org_id, lang)
+    if href is None:
+        return ""
+    e = escape.js_template_html
+    return (f'<a class="govmap-vendor-link" href="{e(href)}" target="_parent">'
+            f'{e(i18n.t("map.vendor_link", lang))}</a>')
 
 
 def _point_keys(orgs: pd.DataFrame) -> pd.Series:
@@ -293,16 +361,38 @@ def _count(value: object) -> int:
 
 
 def adoption_popup_html(point: dict, lang: str = "ja") -> str:
-    """Popup of one adopter: name, counts and the vendors (at most VENDOR_LIST_LIMIT, then 'and N more')."""
+    """Popup of one adopter: name, counts and, per vendor (at most VENDOR_LIST_LIMIT, then 'and N
+    more'), its services with the year (``年不明`` / "year unknown" when the source gives none).
+
+    ``point["adoptions"]``: [vendor, service, year] per adoption (govmap.browse.adoption_items);
+    without it the vendor names alone (``point["vendors"]``)."""
     e, text = escape.js_template_html, _TEXT[lang]
-    vendors = _as_list(point.get("vendors"))
-    shown = [f"・{e(v)}" for v in vendors[:VENDOR_LIST_LIMIT]]
+    services: dict[str, list[str]] = {}
+    for item in _items(point.get("adoptions")):
+        vendor, service, year = (list(item) + [None, None, None])[:3]
+        label = _text(service)
+        when = str(int(year)) if _text(year) else i18n.t("map.year_unknown", lang)
+        services.setdefault(_text(vendor), []).append(f"{label} ({when})" if label else f"({when})")
+    for vendor in _as_list(point.get("vendors")):
+        services.setdefault(vendor, [])
+    vendors = [v for v in services if v] + ([""] if "" in services else [])
+    shown = []
+    for vendor in vendors[:VENDOR_LIST_LIMIT]:
+        name = e(vendor or i18n.t("common.unknown", lang))
+        shown.append(f"・{name}" + (f" {e(text['sep'].join(dict.fromkeys(services[vendor])))}" if services[vendor] else ""))
     if len(vendors) > VENDOR_LIST_LIMIT:
         shown.append(e(text["more"].format(n=len(vendors) - VENDOR_LIST_LIMIT)))
     lines = [f"<b>{e(_text(point.get('adopter_name')))}</b>",
              f"{text['adoptions']}: {_count(point.get('n_adoptions')):,} / "
              f"{text['vendors']}: {_count(point.get('n_vendors')):,}", *shown]
     return '<div class="govmap-popup">' + "<br>".join(lines) + "</div>"
+
+
+def _items(value: object) -> list:
+    """The adoption items of a point ([] for None/NaN/a missing column)."""
+    if value is None or isinstance(value, (str, float)):
+        return []
+    return [i for i in value if hasattr(i, "__iter__") and not isinstance(i, str)]
 
 
 def _adoption_row(point: dict, lang: str) -> list:

@@ -26,6 +26,8 @@ ORGS = [
     ("code_for_japan", "一般社団法人コード・フォー・ジャパン", "Code for Japan", "nonprofit", 35.6940, 139.7536,
      ["consulting_training"], "https://www.code4japan.org", "東京都千代田区"),
     ("sapporo_demo", "札幌デモ株式会社", "", "sme", 43.0621, 141.3544, ["gis"], "", "北海道札幌市"),
+    ("naha_demo", "那覇デモ株式会社", "Naha Demo K.K.", "sme", 26.2124, 127.6809, ["tourism_furusato"], "",
+     "沖縄県那覇市"),
     (HOSTILE_ID, HOSTILE_NAME, HOSTILE_NAME_EN, "sme", 33.5902, 130.4017, ["disaster"], HOSTILE_WEBSITE,
      HOSTILE_HQ),
 ]
@@ -53,7 +55,8 @@ def main() -> None:
 
     st.set_page_config(page_title="map harness", layout="wide")
     st.session_state["runs"] = st.session_state.get("runs", 0) + 1
-    fmap = mapview.build_map(orgs_frame(), adoptions_frame(), layer="orgs", lang="ja", tiles="none",
+    lang = "en" if st.query_params.get("lang") == "en" else "ja"
+    fmap = mapview.build_map(orgs_frame(), adoptions_frame(), layer="orgs", lang=lang, tiles="none",
                              marker_limit=2000, category_labels={"disaster": "防災・危機管理", "gis": "GIS・地図"})
     returned = st_folium(fmap, key="map", height=560, width=900, returned_objects=["last_object_clicked_popup"])
     st.text(f"selected: {mapview.selected_org_id(returned)}")

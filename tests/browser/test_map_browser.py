@@ -163,3 +163,55 @@ def test_nothing_executed_injected_or_fetched_off_origin(session):
     assert any(u.endswith("/app/static/vendor/leaflet/leaflet.js") for u in session.requests)
     assert session.bad == [], f"failed requests: {session.bad}"
     assert session.errors == [], f"JavaScript errors: {session.errors}"
+
+
+# -- first view, place labels (a map without tiles) -----------------------------------------------
+def _fresh(chromium_browser, app_url, query: str = "") -> Session:
+    s = Session(chromium_browser, app_url + query)
+    s.frame.wait_for_selector("path.govmap-org", timeout=30000)
+    s.page.wait_for_timeout(500)
+    return s
+
+
+def test_first_view_includes_okinawa(chromium_browser, app_url):
+    s = _fresh(chromium_browser, app_url)
+    try:
+        naha = [o for o in map_harness.ORGS if o[0] == "naha_demo"][0]
+        inside = s.frame.evaluate("([lat, lon]) => window.map.getBounds().contains([lat, lon])", [naha[4], naha[5]])
+        assert inside, "the vendor in Naha (Okinawa) must be inside the first view"
+        for org in map_harness.ORGS:
+            assert s.frame.evaluate("([lat, lon]) => window.map.getBounds().contains([lat, lon])", [org[4], org[5]])
+    finally:
+        s.context.close()
+
+
+def _labels(frame, kind: str) -> list[str]:
+    return frame.evaluate(f"() => [...document.querySelectorAll('.govmap-label-{kind}')].map(e => e.textContent)")
+
+
+def test_place_labels_prefectures_then_municipalities_in_view(chromium_browser, app_url):
+    s = _fresh(chromium_browser, app_url)
+    try:
+        frame = s.frame
+        frame.evaluate("() => window.map.setView([36.0, 138.0], 6, {animate: false})")
+        frame.wait_for_selector(".govmap-label-pref", timeout=5000)
+        prefs = _labels(frame, "pref")
+        assert "長野県" in prefs and "東京都" in prefs and _labels(frame, "muni") == []
+        assert "沖縄県" not in prefs, "only labels in view"
+        frame.evaluate("() => window.map.setView([33.59, 130.40], 10, {animate: false})")
+        frame.wait_for_selector(".govmap-label-muni", timeout=5000)
+        munis = _labels(frame, "muni")
+        assert "福岡市" in munis and "札幌市" not in munis and _labels(frame, "pref") == []
+    finally:
+        s.context.close()
+
+
+def test_place_labels_in_romaji_on_english_maps(chromium_browser, app_url):
+    s = _fresh(chromium_browser, app_url, "/?lang=en")
+    try:
+        s.frame.evaluate("() => window.map.setView([33.59, 130.40], 10, {animate: false})")
+        s.frame.wait_for_selector(".govmap-label-muni", timeout=5000)
+        munis = _labels(s.frame, "muni")
+        assert "Fukuoka-shi" in munis and not any("市" in m for m in munis)
+    finally:
+        s.context.close()
