@@ -235,7 +235,16 @@ class Setup(DataOnly, MacroElement):
                         });
                         event.preventDefault();
                         event.stopPropagation();
-                        window.parent.location.assign(target.href);
+                        // Streamlit sandboxes component iframes without allow-top-navigation, so the
+                        // iframe may not navigate the app's tab itself: a link in the app's own
+                        // document does (same origin: allow-same-origin gives access to it).
+                        var doc = window.parent.document;
+                        var go = doc.createElement("a");
+                        go.href = target.href;
+                        go.style.display = "none";
+                        doc.body.appendChild(go);
+                        go.click();
+                        go.remove();
                     } catch (error) { /* no access to the page around the map: the plain link */ }
                 }, true);
             }
