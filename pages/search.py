@@ -3,11 +3,10 @@
 import hashlib
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from govmap import escape, i18n, mapview, settings
 from govmap.facets import FLAG_COLUMNS, ORG_TYPES, REGIONS, Filters
-from ui import buyer, context, state
+from ui import buyer, context, searchmap, state
 
 cat = context.require_catalog()
 b = buyer.browser(cat)
@@ -67,16 +66,22 @@ if result.mode in ("all_words", "any_word"):
 
 layer = st.segmented_control(t("layer.label"), ("orgs", "adoptions"), key="layer",
                              format_func=lambda v: t(f"layer.{v}")) or "orgs"
-# Only the columns the map uses, and adoptions only for the adoptions layer (docs/benchmarks.md).
-located = result.located(lang=lang)
-adopters = b.adopter_points(result.org_ids()) if layer == "adoptions" else None
-if adopters is not None and lang == "en":  # adopting municipalities in romaji (govmap.places)
-    adopters["adopter_name"] = [b.places.adopter(n, c, lang) for n, c in zip(adopters["adopter_name"], adopters["adopter_code"])]
-fmap = mapview.build_map(located, adopters, layer=layer, lang=lang,
-                         category_labels=labels, marker_limit=settings.get("map_marker_limit"),
-                         tiles=settings.get("map_tiles"))
-clicked = st_folium(fmap, key="map", height=520, use_container_width=True,
-                    returned_objects=["last_object_clicked_popup"])
+
+
+def build_map():
+    """Only the columns the map uses, and adoptions only for the adoptions layer (docs/benchmarks.md)."""
+    located = result.located(lang=lang)
+    adopters = b.adopter_points(result.org_ids()) if layer == "adoptions" else None
+    if adopters is not None and lang == "en":  # adopting municipalities in romaji (govmap.places)
+        adopters["adopter_name"] = [b.places.adopter(n, c, lang) for n, c in zip(adopters["adopter_name"], adopters["adopter_code"])]
+    return mapview.build_map(located, adopters, layer=layer, lang=lang,
+                             category_labels=labels, marker_limit=marker_limit, tiles=tiles)
+
+
+# Built only when its inputs change: same catalog build, rows, layer, language, settings (ui/searchmap.py).
+marker_limit, tiles = settings.get("map_marker_limit"), settings.get("map_tiles")
+map_inputs = searchmap.inputs_key(str(cat.path), cat.identity, result.rows, layer, lang, marker_limit, tiles)
+clicked = searchmap.show(map_inputs, build_map, key="map", height=520, returned_objects=["last_object_clicked_popup"])
 selected = mapview.selected_org_id(clicked) if clicked else None
 
 unlocated = result.unlocated_names()
