@@ -136,6 +136,8 @@ class _Build:
         self.users = 0
         self.retired = False
         self.closed = False
+        self.meta: dict[str, str] | None = None     # read once per build (a build never changes):
+        self.figures: dict[str, int] | None = None  # every page run shows them (footer, banner)
         self._lock = threading.RLock()  # a handle's finalizer may run inside another call here
 
     def acquire(self) -> None:
@@ -185,7 +187,6 @@ class Catalog:
         self._release = weakref.finalize(self, self._build.release)
         self.identity = self._build.identity
         self._con = self._build.con
-        self._meta: dict[str, str] | None = None
 
     def is_stale(self) -> bool:
         return file_identity(self.path) != self.identity
@@ -245,12 +246,17 @@ class Catalog:
             cursor.close()
 
     def meta(self) -> dict[str, str]:
-        if self._meta is None:
-            self._meta = dict(self.frame("SELECT key, value FROM catalog_meta").values.tolist())
-        return self._meta
+        if self._build.meta is None:
+            self._build.meta = dict(self.frame("SELECT key, value FROM catalog_meta").values.tolist())
+        return dict(self._build.meta)
 
     def figures(self) -> dict[str, int]:
-        """Headline figures shown on the first page and in the footer."""
+        """Headline figures shown on the first page and in the footer (counted once per build)."""
+        if self._build.figures is None:
+            self._build.figures = self._count_figures()
+        return dict(self._build.figures)
+
+    def _count_figures(self) -> dict[str, int]:
         row = self.frame("""
             SELECT (SELECT count(*) FROM organisations) AS organisations,
                    (SELECT count(*) FROM organisations WHERE lat IS NOT NULL) AS located,
