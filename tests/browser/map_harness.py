@@ -26,8 +26,8 @@ ORGS = [
     ("code_for_japan", "一般社団法人コード・フォー・ジャパン", "Code for Japan", "nonprofit", 35.6940, 139.7536,
      ["consulting_training"], "https://www.code4japan.org", "東京都千代田区"),
     ("sapporo_demo", "札幌デモ株式会社", "", "sme", 43.0621, 141.3544, ["gis"], "", "北海道札幌市"),
-    ("naha_demo", "那覇デモ株式会社", "Naha Demo K.K.", "sme", 26.2124, 127.6809, ["tourism_furusato"], "",
-     "沖縄県那覇市"),
+    ("ishigaki_demo", "石垣デモ株式会社", "Ishigaki Demo K.K.", "sme", 24.3448, 124.1572, ["tourism_furusato"], "",
+     "沖縄県石垣市"),
     (HOSTILE_ID, HOSTILE_NAME, HOSTILE_NAME_EN, "sme", 33.5902, 130.4017, ["disaster"], HOSTILE_WEBSITE,
      HOSTILE_HQ),
 ]
