@@ -152,6 +152,10 @@ PAGE_RUNS = [
     ("concentration.py", {}),
     ("submit.py", {"update": hostile.ORG_ID}),
     ("shortlist.py", {"sl": hostile.ORG_ID}),
+    ("shortlist.py", {"sl": f"{hostile.ORG_ID},graffer", "print": "1"}),
+    ("vendor.py", {"org": hostile.ORG_ID, "print": "1"}),
+    ("compare.py", {"cmp": f"{hostile.ORG_ID},graffer"}),
+    ("compare.py", {"cmp": f"{hostile.ORG_ID},graffer", "print": "1"}),
 ]
 
 

@@ -67,6 +67,8 @@ def _no_live_markdown(page) -> None:
     f"/?q={quote('テンプレ')}&layer=adoptions",
     f"/submit?update={hostile.ORG_ID}",
     f"/shortlist?sl={hostile.ORG_ID}",
+    f"/shortlist?sl={hostile.ORG_ID}&print=1",
+    f"/compare?cmp={hostile.ORG_ID},graffer&print=1",
 ])
 def test_hostile_vendor_text_is_shown_literally_and_nothing_runs(chromium_browser, hostile_app, path):
     rec = Recorder(chromium_browser, hostile_app, height=2400)
