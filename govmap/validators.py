@@ -79,10 +79,11 @@ def http_url(value: object, max_length: int = 500) -> str:
     text = strip_invisible(escape.plain(value)).strip()
     if len(text) > max_length:
         raise InvalidValue(f"URLは{max_length}文字以内にしてください", f"URL longer than {max_length} characters")
+    if text.lower().startswith(("http://", "https://")):
+        _check_url_authority(text)  # the specific reason first (escape.is_http_url refuses these too)
     if not escape.is_http_url(text):
         raise InvalidValue("URLは http:// または https:// で始まる必要があります",
                            "URL must start with http:// or https://")
-    _check_url_authority(text)
     return text
 
 
