@@ -11,6 +11,7 @@ MESSAGES = {
     "map.vendor_link": _m("ベンダー詳細を開く", "Open vendor page"),
     "map.year_unknown": _m("年不明", "year unknown"),
     "vendor.description_en_only": _m("説明は英語のみ", "Description available in English only"),
+    "vendor.description_ja_only": _m("説明は日本語のみ", "Description available in Japanese only"),
 }
 
 i18n.register(MESSAGES)

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from govmap import escape, mapview, openness
+from govmap import descriptions, escape, mapview, openness
 from govmap.normalize import boundary
 from ui import buyer, context, printing, state
 
@@ -54,6 +54,8 @@ if website:
     st.markdown(f"{t('col.website')}: {escape.markdown_link(website, website)}")
 if isinstance(org["description"], str):
     st.subheader(t("vendor.description"))
+    if note := descriptions.note_key(org["description"], lang):  # shown as written, never translated
+        st.caption(t(note))
     st.text(escape.plain(org["description"]))
 
 st.subheader(t("vendor.profile"))
