@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from govmap import escape
+from govmap import escape, map_messages  # noqa: F401 (registers the chart axis titles)
 from ui import context
 
 cat = context.require_catalog()
@@ -21,5 +21,18 @@ by_category = cat.frame(f"""
     LEFT JOIN services s USING (service_id)
     GROUP BY c.{label_col}, c.sort_order ORDER BY c.sort_order""")
 st.subheader(context.t("home.by_category"))
-st.bar_chart(by_category, x="category", y="organisations", horizontal=True, height=560)
+# Axis titles in the page's language; category labels never cut off (Vega-Lite's labelLimit 0).
+axis = {"category": context.t("home.axis.category"), "organisations": context.t("home.axis.organisations")}
+st.vega_lite_chart(by_category, {
+    "mark": {"type": "bar", "tooltip": True},
+    "height": 560,
+    "encoding": {
+        "y": {"field": "category", "type": "nominal", "sort": None, "title": axis["category"],
+              "axis": {"labelLimit": 0, "labelFontSize": 12}},
+        "x": {"field": "organisations", "type": "quantitative", "title": axis["organisations"],
+              "axis": {"tickMinStep": 1}},
+        "tooltip": [{"field": "category", "title": axis["category"]},
+                    {"field": "organisations", "title": axis["organisations"]}],
+    },
+}, width="stretch")
 st.info(context.t("home.start"))
