@@ -46,13 +46,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(port: int, catalog: Path | None, store_dir: str) -> subprocess.Popen:
+def start_app(port: int, catalog: Path | None, store_dir: str, root: Path = ROOT) -> subprocess.Popen:
     env = {**os.environ, "GOVMAP_MAP_TILES": "none", "GOVMAP_STORE_PATH": str(Path(store_dir) / "submissions.sqlite"),
            **({"GOVMAP_CATALOG_PATH": str(catalog)} if catalog else {})}
     return subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                              "--server.address", "127.0.0.1", "--server.headless", "true",
                              "--browser.gatherUsageStats", "false"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def wait_healthy(port: int, timeout_s: float = 120) -> None:
@@ -200,14 +200,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--buyers", default="1,10,25,50", help="comma-separated buyer counts")
     p.add_argument("--steps", type=int, default=6, help="updates per buyer per phase")
     p.add_argument("--timeout", type=float, default=120, help="seconds one update may take before it fails")
+    p.add_argument("--app-root", type=Path, default=ROOT,
+                   help="checkout whose app.py to run (e.g. an older commit's `git archive`, for before/after)")
     args = p.parse_args(argv)
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="govmap-load-") as store_dir:
-        app = start_app(port, args.catalog, store_dir)
+        catalog = args.catalog.resolve() if args.catalog else ROOT / "data" / "catalog.duckdb"
+        app = start_app(port, catalog, store_dir, args.app_root.resolve())
         try:
             wait_healthy(port)
             load = os.getloadavg()[0]
-            print(f"app pid {app.pid} on 127.0.0.1:{port}, catalog {args.catalog or 'data/catalog.duckdb'}, "
+            print(f"app {args.app_root} pid {app.pid} on 127.0.0.1:{port}, catalog {catalog}, "
                   f"nproc {os.cpu_count()}, load average before {load:.2f}", flush=True)
             asyncio.run(phase(port, app.pid, 1, 2, args.timeout))  # warm: catalog loaded, imports done
             print("| buyers | updates | failed | CPU-s/update | p50 s | p95 s | max s | wall s | RSS MB | peak RSS MB |")
