@@ -331,7 +331,7 @@ class PlaceLabels(DataOnly, Layer):
     """Place names for a map without tiles: prefectures from ``pref_zoom``, municipalities from
     ``muni_zoom``, only those in view (at most ``max_labels``, rows in order of importance).
     Rows: [lat, lon, name]; names are set as text (``textContent``), never parsed as HTML.  The
-    labels sit in their own pane under the markers and take no clicks."""
+    labels sit in their own pane above the outlines and circles (which stay clickable: the pane takes no clicks)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -363,7 +363,7 @@ class PlaceLabels(DataOnly, Layer):
                     map = group._map;
                     if (!map.getPane("govmapLabels")) {
                         var pane = map.createPane("govmapLabels");
-                        pane.style.zIndex = 350;
+                        pane.style.zIndex = 450;  // above the filled outlines (overlay pane, 400), under tooltips and popups
                         pane.style.pointerEvents = "none";
                     }
                     map.on("zoomend moveend", draw);

@@ -171,6 +171,7 @@ def base_map(center=None, zoom=None, tiles: str = "none", lang: str = "ja") -> f
                    tiles=None, control_scale=True)
     # Without a tile layer Leaflet has no maxZoom, and marker clustering then throws (FIELD-NOTES).
     m.options.update(max_zoom=MAX_ZOOM, min_zoom=MIN_ZOOM)
+    m.options.update(zoom_snap=0.25)  # fitting Okinawa to Hokkaido needs ~4.75, not a whole step out to 4
     mapassets.Setup().add_to(m)
     if tiles in TILES:
         url, attribution, max_native = TILES[tiles]

@@ -202,6 +202,10 @@ def test_place_labels_prefectures_then_municipalities_in_view(chromium_browser, 
         frame.wait_for_selector(".govmap-label-muni", timeout=5000)
         munis = _labels(frame, "muni")
         assert "福岡市" in munis and "札幌市" not in munis and _labels(frame, "pref") == []
+        # Drawn over the white-filled prefecture outlines (a pane under them hid every label on land).
+        label_z, outline_z = frame.evaluate("""() => [window.map.getPane('govmapLabels'), window.map.getPane('overlayPane')]
+                                                .map(p => Number(getComputedStyle(p).zIndex))""")
+        assert label_z > outline_z
     finally:
         s.context.close()
 
