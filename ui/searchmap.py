@@ -1,8 +1,7 @@
-"""The search page's map, built only when its inputs change (docs/benchmarks.md, "Cheap updates").
+"""The search page's map, built only when its inputs change (docs/benchmarks.md, "Many buyers at once").
 
 Building the folium map and turning it into st_folium's component arguments (the Leaflet script
-and HTML, ~0.4–0.7 MB) cost most of a search update's CPU, and folium gives every element a new
-random id on each build (govmap.mapview now fixes them, so the message itself was already stable).  Here
+and HTML, ~0.4–0.7 MB) was the largest part of a search update's own CPU.  Here
 the finished arguments are kept per input -- the catalog build, the result set (its rows in order),
 the layer, the language and the map settings -- in a process-wide cache shared by all sessions:
 a facet click or search that leaves the result set unchanged, a language round trip or a second
