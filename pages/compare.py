@@ -59,7 +59,9 @@ for n, (column, vendor) in enumerate(zip(links, vendors)):
     if column.button(escape.markdown_text(vendor.name_ja), key=f"cmp_open_{n}", icon=":material/business:",
                      help=t("cmp.open_vendor")):
         st.switch_page("pages/vendor.py", query_params={"org": vendor.org_id, **({"lang": lang} if lang != "ja" else {})})
-printing.grid(frame, on_print)
+# Always the static table: a comparison is read in full (st.dataframe would cut long cells and the
+# third and fourth vendor at the edge of its scroll box); the printable view only hides the pickers.
+printing.grid(frame, True, fit=True)
 st.caption(t("cmp.profile_source"))
 lines = compare.stamp(b.meta, lang, t("rev.comparison"))
 buyer.download_buttons(lambda: frame, lines, key="export_compare", name="govtech-comparison", sheet="comparison")

@@ -20,7 +20,7 @@ if not ids:
     st.stop()
 
 orgs = b.orgs.iloc[[b.row_of[i] for i in ids]].assign(score=0.0, reasons=[[] for _ in ids])
-table = buyer.display_frame(orgs, b)
+table = buyer.display_frame(orgs, b).drop(columns=t("col.why"))  # no search behind this list: always empty
 printing.grid(table, on_print, column_config={"org_id": None, t("col.website"): st.column_config.LinkColumn()})
 names = dict(zip(orgs["org_id"], orgs["name_ja"]))
 remove = st.selectbox(t("shortlist.remove"), ids, format_func=lambda i: names[i], key="sl_remove_pick")

@@ -2,7 +2,8 @@
 
 Two parts:
 
-* a print stylesheet on every such page: the sidebar, the header/toolbar, buttons and the running
+* a stylesheet on every such page: static table cells wrap anywhere (a long source URL does not widen
+  its column past the page); in print, the sidebar, the header/toolbar, buttons and the running
   indicator are not printed, and the page's scroll containers are let out so every page of a long
   page prints (Streamlit's app view is a fixed-height scroll box);
 * a printable view (toggle, kept in the URL as ``print=1``): ``st.dataframe`` is a canvas grid that
@@ -22,6 +23,11 @@ from govmap import compare, escape  # noqa: F401  (compare registers the print m
 from ui import context, state
 
 PRINT_CSS = """<style>
+[data-testid="stTable"] td, [data-testid="stTable"] th, [data-testid="stTable"] td *, [data-testid="stTable"] th * {
+  overflow-wrap: anywhere !important; word-break: normal !important; }
+.st-key-fit_table table { table-layout: fixed !important; width: 100% !important; }
+.st-key-fit_table th:first-child { width: 10em; }
+.st-key-fit_table td, .st-key-fit_table th, .st-key-fit_table td * { white-space: normal !important; }
 @media print {
   section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
   [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
@@ -33,9 +39,9 @@ PRINT_CSS = """<style>
     overflow: visible !important; }
   [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
   [data-testid="stTable"], [data-testid="stTable"] > div { overflow: visible !important; }
-  [data-testid="stTable"] table { width: 100% !important; table-layout: auto; }
-  [data-testid="stTable"] td, [data-testid="stTable"] th {
-    white-space: normal !important; overflow-wrap: anywhere; word-break: break-word; font-size: 9pt; }
+  [data-testid="stTable"] table { width: 100% !important; table-layout: fixed !important; }
+  [data-testid="stTable"] td, [data-testid="stTable"] th, [data-testid="stTable"] td * {
+    white-space: normal !important; font-size: 9pt; }
   tr { break-inside: avoid; }
 }
 </style>"""
@@ -60,8 +66,10 @@ def printable(key: str) -> bool:
     return bool(on)
 
 
-def grid(frame: pd.DataFrame, on: bool, **dataframe_args) -> None:
-    """``st.table`` with every cell and header escaped in the printable view, else ``st.dataframe``."""
+def grid(frame: pd.DataFrame, on: bool, fit: bool = False, **dataframe_args) -> None:
+    """``st.table`` with every cell and header escaped in the printable view, else ``st.dataframe``.
+    ``fit``: the static table's columns share the page width on screen too (none runs off the edge;
+    Streamlit's own table grows past it when a cell holds a long URL); in print every table does."""
     if not on:
         st.dataframe(frame, hide_index=True, **dataframe_args)
         return
@@ -69,7 +77,11 @@ def grid(frame: pd.DataFrame, on: bool, **dataframe_args) -> None:
     shown = frame.drop(columns=[c for c in hidden if c in frame.columns])
     safe = pd.DataFrame({escape.markdown_text(column): [escape.markdown_text(_text(v)) for v in shown[column]]
                          for column in shown.columns})
-    st.table(safe, hide_index=True)
+    if fit:
+        with st.container(key="fit_table"):
+            st.table(safe, hide_index=True)
+    else:
+        st.table(safe, hide_index=True)
 
 
 def _text(value) -> str:

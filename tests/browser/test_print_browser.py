@@ -50,8 +50,13 @@ def adoptions_of(vendor: str) -> list[dict]:
         return [r for r in csv.DictReader(f) if r["vendor_key"] == vendor]
 
 
-def settle(page) -> None:
-    """Wait until the page's script run has finished and the tables are drawn."""
+def settle(page, rows: int = 0) -> None:
+    """Wait until the page's script run has finished and the tables are drawn (``rows``: a static
+    table with at least that many rows is on the page)."""
+    if rows:
+        page.wait_for_function(
+            "n => [...document.querySelectorAll('[data-testid=\"stTable\"] tbody')].some(b => b.rows.length >= n)",
+            arg=rows, timeout=30_000)
     page.wait_for_timeout(500)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
     page.wait_for_timeout(1000)
@@ -67,6 +72,29 @@ def pdf_text(page, name: str) -> tuple[str, int]:
     return squeeze(text), len(reader.pages)
 
 
+def tables_fit(page) -> list[str]:
+    """In print media at the width of an A4 page's printable area (718 px: 210 mm less Chromium's default
+    margins): cells of static tables whose text runs out of the cell, and tables that run off the page
+    (the PDF's text layer would still hold such text, so this is checked on the laid-out page)."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 718, "height": 1000})
+    page.emulate_media(media="print")
+    page.wait_for_timeout(500)
+    try:
+        return page.evaluate("""() => {
+          const bad = [];
+          const width = document.documentElement.clientWidth;
+          for (const table of document.querySelectorAll('[data-testid="stTable"] table')) {
+            if (table.getBoundingClientRect().right > width + 1) bad.push('table: ' + table.innerText.slice(0, 40));
+            for (const cell of table.querySelectorAll('td, th'))
+              if (cell.scrollWidth > cell.clientWidth + 1) bad.push(cell.innerText.slice(0, 60));
+          }
+          return bad; }""")
+    finally:
+        page.emulate_media(media="screen")
+        page.set_viewport_size(size)
+
+
 def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
@@ -78,7 +106,7 @@ def test_vendor_page_prints_every_adoption_with_its_source_and_no_sidebar(chromi
     page = browser.page
     try:
         open_page(page, f"{app}/vendor?org={MANY}&print=1", MANY_NAME)
-        settle(page)
+        settle(page, rows=18)
         assert page.get_by_test_id("stSidebar").is_visible()  # on screen the sidebar is there...
         text, pages = pdf_text(page, "vendor")
         assert squeeze(MANY_NAME) in text
@@ -88,6 +116,7 @@ def test_vendor_page_prints_every_adoption_with_its_source_and_no_sidebar(chromi
         assert "出典" in text and "導入実績" in text
         assert not [label for label in SIDEBAR_LABELS if label in text]
         assert 1 <= pages <= 10, pages
+        assert tables_fit(page) == []
     finally:
         browser.close_and_check()
 
@@ -99,13 +128,14 @@ def test_default_view_prints_without_sidebar_and_toggle_gives_full_tables(chromi
     page = browser.page
     try:
         open_page(page, f"{app}/vendor?org={MANY}", MANY_NAME)
+        page.get_by_test_id("stDataFrame").first.wait_for(timeout=30_000)
         settle(page)
         text, _ = pdf_text(page, "vendor-default")
         assert squeeze(MANY_NAME) in text
         assert not [label for label in SIDEBAR_LABELS if label in text]
         page.get_by_text("印刷用表示", exact=False).first.click()
         wait_url(page, lambda p: p.get("print") == "1")
-        settle(page)
+        settle(page, rows=18)
         text, _ = pdf_text(page, "vendor-toggled")
         assert all(squeeze(r["source_url"]) in text for r in adoptions_of(MANY))
     finally:
@@ -117,14 +147,15 @@ def test_shortlist_prints_with_note_and_sources(chromium_browser, app):
     browser = Recorder(chromium_browser, app)
     page = browser.page
     try:
-        open_page(page, f"{app}/shortlist?sl={MANY},graffer&note={note}&print=1", "候補リスト")
-        settle(page)
+        open_page(page, f"{app}/shortlist?sl={MANY},graffer,tkc&note={note}&print=1", "候補リスト")
+        settle(page, rows=3)
         text, pages = pdf_text(page, "shortlist")
         assert squeeze(MANY_NAME) in text and "株式会社グラファー" in text
         assert squeeze(note) in text and "出典" in text
         assert "https://www.trustbank.co.jp/newsroom/newsrelease/press308/" in text  # the sources column, not cut
         assert not [label for label in SIDEBAR_LABELS if label in text]
         assert 1 <= pages <= 6, pages
+        assert tables_fit(page) == []  # the sources column wraps inside the page
     finally:
         browser.close_and_check()
 
@@ -136,7 +167,7 @@ def test_shared_comparison_link_opens_the_same_vendors_and_prints(chromium_brows
     page = browser.page
     try:
         open_page(page, link, "ベンダー比較")
-        settle(page)
+        settle(page, rows=30)
         table = page.get_by_test_id("stTable").first
         table.wait_for(timeout=30_000)
         header = squeeze(table.locator("thead").inner_text())
@@ -150,6 +181,7 @@ def test_shared_comparison_link_opens_the_same_vendors_and_prints(chromium_brows
         assert "株式会社TKC" in text and squeeze(MANY_NAME) in text and "ISMAP" in text and "出典" in text
         assert not [label for label in SIDEBAR_LABELS if label in text]
         assert 1 <= pages <= 6, pages
+        assert tables_fit(page) == []
 
         page.get_by_role("button", name=MANY_NAME, exact=True).click()  # each vendor's own page
         page.get_by_role("heading", name=MANY_NAME).wait_for(timeout=30_000)
