@@ -50,7 +50,7 @@ def test_national_view_summaries_and_single_source_risk(catalog_env):
     fewest = frame_with(at, "適合ベンダー数")
     assert fewest["適合ベンダー数"].iloc[0] == fewest["適合ベンダー数"].min() == 2
     assert set(fewest["業務"].iloc[:2]) == {"戸籍", "戸籍附票"}
-    text = " ".join(c.value for c in at.caption).replace("\\", "")  # Markdown escapes
+    text = " ".join(c.value for c in at.caption).replace("\\", "").replace("\u2060", "")  # Markdown escapes
     assert "2026-01" in text and "2025-12-31" in text and "2025-10-29" in text  # as-of of each figure
     assert "国土数値情報" in text  # MLIT credit
 
@@ -73,7 +73,7 @@ def test_municipality_view_progress_tokutei_and_only_conformant_vendors(catalog_
     assert len(progress) == 21 and progress["業務"].iloc[0] == "住民記録"
     assert progress.loc[progress["業務"] == "住民記録", "進捗"].iloc[0] == "20.0%"
     assert (progress["特定移行支援"] == "該当").sum() == 20
-    assert any("特定移行支援の該当業務: 住民記録" in m.value.replace("\\", "") for m in at.markdown)
+    assert any("特定移行支援の該当業務: 住民記録" in m.value.replace("\\", "").replace("\u2060", "") for m in at.markdown)
     alt = frame_with(at, "適合パッケージ")
     assert set(alt["ベンダー"]) == conformant_vendors(catalog_env, "resident_registry")
     assert list(alt["順位"]) == list(range(1, len(alt) + 1))

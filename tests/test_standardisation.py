@@ -129,3 +129,20 @@ def test_boundaries_file_is_the_etl_output_and_within_budget():
     base = set(GAZETTEER.loc[GAZETTEER["kind"] != "ward", "code"])
     assert len(codes) == len(set(codes)) == 1741 and set(codes) == base
     assert report["polygons"] >= 1700  # the rest are drawn as points (data/boundaries/SOURCES.md)
+
+
+def test_analysts_doc_core_systems_examples_agree_with_the_tables(built_catalog):
+    from govmap import sqlconsole
+    from govmap.catalog import Catalog
+    examples = {e.title: e.sql for e in sqlconsole.examples() if e.title.startswith("Core systems")}
+    assert len(examples) >= 4
+    cat = Catalog(built_catalog)
+    run = lambda title: sqlconsole.run(cat, examples[title]).frame  # noqa: E731
+    fewest = run("Core systems: 業務 with the fewest conformant vendors")
+    assert len(fewest) == 20 and fewest["n_vendors"].iloc[0] == fewest["n_vendors"].min() == 2
+    prefs = run("Core systems: prefectures with the most 特定移行支援 systems")
+    assert len(prefs) == 47 and prefs["systems"].sum() == 8956 and prefs["bodies"].sum() == 935
+    below = run("Core systems: municipalities below 50 % per prefecture")
+    assert below["municipalities"].sum() == 1741
+    covering = run("Core systems: vendors covering the most 業務")
+    assert len(covering) == 39 and covering["gyomu_covered"].is_monotonic_decreasing
