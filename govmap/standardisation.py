@@ -74,6 +74,7 @@ class CoreSystems:
                         for r in f("SELECT * FROM std_sources").to_dict("records")}
         self.munis = f("""SELECT code, municipality_name, pref_code, pref_name, kind, population, lat, lon, overall_rate,
                                  n_tokutei FROM v_std_municipalities WHERE code IS NOT NULL ORDER BY code""").set_index("code", drop=False)
+        self.labels = (self.munis["pref_name"] + " " + self.munis["municipality_name"]).to_dict()
         self.progress = f("SELECT code, gyomu, rate, tokutei FROM v_std_progress WHERE code IS NOT NULL")
         self.tokutei = f("SELECT code, municipality_code, body_name, pref_name, body_type, gyomu FROM std_tokutei")
         self.packages = f("""SELECT entry_no, org_id, org_name_ja, package_name, function_name, gyomu, conformance_no,
@@ -98,10 +99,7 @@ class CoreSystems:
         return code if row.empty else str(row.iloc[0]["name_ja" if lang == "ja" else "name_en"])
 
     def municipality_label(self, code: str) -> str:
-        if code not in self.munis.index:
-            return code
-        m = self.munis.loc[code]
-        return f"{m['pref_name']} {m['municipality_name']}"
+        return self.labels.get(code, code)
 
     # -- national view ------------------------------------------------------------------------
     def values(self, metric: str, gyomu: str | None = None) -> pd.Series:
@@ -270,6 +268,8 @@ _MESSAGES = {
     "std.no_vendor": {"ja": "この業務の適合パッケージは一覧にありません。", "en": "No conformant package for this 業務 in the list."},
     "std.alt_how": {"ja": "並び順: {km} km以内の基幹業務の導入実績 → 近隣の導入実績（全カテゴリ） → 公開性の「はい」の数 → 最寄りの導入先までの距離。適合パッケージを持つベンダーだけを表示します。",
                     "en": "Order: core-systems adoptions within {km} km → any adoption nearby → openness facts known yes → distance to the nearest adopter. Only vendors with a conformant package are listed."},
+    "std.alt_link": {"ja": "基幹業務(20業務)は業務ごとに、適合確認済みパッケージを持つベンダーだけを比べられます → 基幹業務・標準化",
+                     "en": "For the 20 core 業務, compare only vendors with a conformant package, per 業務 → Core systems"},
     "std.open_vendor": {"ja": "ベンダー詳細", "en": "Vendor page"},
     "std.vendor_gyomu": {"ja": "業務で絞り込む（すべてに対応するベンダー）", "en": "Filter by 業務 (vendors covering all of them)"},
     "std.matrix_note": {"ja": "{n}社。✓ = 適合確認済みパッケージあり（数字は複数パッケージ）。", "en": "{n} vendors. ✓ = conformant package (a number: several packages)."},

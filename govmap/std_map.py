@@ -9,7 +9,8 @@ folium/branca's second Jinja pass cannot evaluate it), and tooltips are escaped 
 
 A click on a municipality: st_folium (``returned_objects=["last_active_drawing"]``) returns the clicked
 feature; ``selected_code`` reads and validates its ``code``.  Municipalities with no polygon left after
-simplification are points drawn as small circles (data/boundaries/SOURCES.md).
+simplification are points drawn as small circles (data/boundaries/SOURCES.md).  The layer draws on a
+canvas (one element, not 1,741 SVG paths): Leaflet still hit-tests each area for tooltips and clicks.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class MunicipalChoropleth(Layer):
                     return v && v[0] !== null ? colours[v[0]] : {{ this.no_data_json }};
                 }
                 var layer = L.geoJson(null, {
+                    renderer: L.canvas({padding: 0.5}),
                     attribution: {{ this.attribution_json }},
                     style: function (feature) {
                         return Object.assign({}, style, {fillColor: fill(feature.properties.code)});

@@ -63,7 +63,7 @@ def national() -> None:
     values = cs.values(metric, gyomu)
     show = (lambda v: t("std.tip.tokutei", n=int(v))) if metric == "tokutei" and not gyomu else \
         (lambda v: t("std.tip.listed") if v else t("std.tip.not_listed")) if metric == "tokutei" else pct
-    tips = {c: f"{cs.municipality_label(c)}: {show(values[c])}" for c in codes if not pd.isna(values[c])}
+    tips = {c: f"{cs.labels[c]}: {show(v)}" for c, v in values.items() if not pd.isna(v)}
     title = t(f"std.metric.{metric}") + (f": {glabel(gyomu)}" if gyomu else "")
     fmap = std_map.choropleth_map(classes.to_dict(), tips, colours, labels, title=title,
                                   no_data_label=t("std.no_data"), tiles=settings.get("map_tiles"))
