@@ -116,7 +116,7 @@ def test_sessions_running_queries_at_the_same_time_all_get_answers(catalog):
         thread.start()
     for thread in threads:
         thread.join()
-    assert not errors and answers == [117] * len(threads)
+    assert not errors and answers == [145] * len(threads)
 
 
 def test_a_result_over_the_byte_cap_is_refused_and_the_next_query_works(catalog, monkeypatch):
