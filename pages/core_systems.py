@@ -44,8 +44,10 @@ if goto:  # a click on the map: open that municipality (set before the widgets e
 
 st.title(t("std.title"))
 st.write(escape.markdown_text(t("std.intro")))
-view = st.segmented_control(t("std.view"), VIEWS, default=state.read_choice("view", VIEWS, "national"),
-                            format_func=lambda v: t(f"std.view.{v}"), key="std_view") or "national"
+# A widget whose state a map click already set gets no default too (Streamlit warns about both).
+view = st.segmented_control(t("std.view"), VIEWS, format_func=lambda v: t(f"std.view.{v}"), key="std_view",
+                            default=None if "std_view" in st.session_state else state.read_choice("view", VIEWS, "national"),
+                            ) or "national"
 params: dict = {"view": "" if view == "national" else view}
 
 
@@ -108,7 +110,7 @@ def national() -> None:
 
 
 def municipality() -> None:
-    default = state.read_choice("muni", set(codes))
+    default = None if "std_muni" in st.session_state else state.read_choice("muni", set(codes))
     muni = st.selectbox(t("std.municipality"), codes, index=codes.index(default) if default else None,
                         format_func=cs.municipality_label, key="std_muni", placeholder="—")
     if not muni:
