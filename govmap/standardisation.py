@@ -44,7 +44,7 @@ class Source:
     source_url: str
     as_of: str
 
-    def title(self, lang: str) -> str:
+    def label(self, lang: str) -> str:
         return self.title_ja if lang == "ja" else self.title_en
 
 

@@ -65,7 +65,8 @@ target = an.target_categories(vendor, category or None)
 st.caption(escape.markdown_text(t("alt.target", cats=" / ".join(labels.get(c, c) for c in target))))
 if "core_systems" in target:  # per 業務, only vendors with a conformant package: the 基幹業務・標準化 page
     lang_param = "&lang=en" if lang == "en" else ""
-    st.markdown(f"[{escape.markdown_text(t('std.alt_link'))}](/core_systems?view=municipality&muni={muni}{lang_param})")
+    core_link = f"[{escape.markdown_text(t('std.alt_link'))}](/core_systems?view=municipality&muni={muni}{lang_param})"
+    st.markdown(core_link)
 result = an.alternatives(vendor, muni, category or None, radius_km=radius)
 
 with st.expander(t("alt.how")):

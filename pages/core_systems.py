@@ -33,7 +33,7 @@ def pct(value) -> str:
 def as_of(dataset: str) -> str:
     """「出典 (publisher), as of …」 with an 'old data' label when it is more than 3 months old."""
     s = cs.sources[dataset]
-    text = t("std.as_of", title=s.title(lang), publisher=s.publisher, date=s.as_of)
+    text = t("std.as_of", title=s.label(lang), publisher=s.publisher, date=s.as_of)
     months = age_months(s.as_of, datetime.date.today())
     return text + (" " + t("std.old", months=months) if months > 3 else "")
 
@@ -77,7 +77,7 @@ def national() -> None:
         st.session_state["std_goto"] = code
         st.query_params.update({"view": "municipality", "muni": code})
         st.rerun()
-    st.caption(std_map.CREDIT)
+    st.caption(escape.markdown_text(std_map.CREDIT))
 
     left, mid, right = st.columns(3)
     left.metric(t("std.fig.avg"), pct(cs.munis["overall_rate"].mean()))
