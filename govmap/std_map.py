@@ -43,8 +43,12 @@ class MunicipalChoropleth(Layer):
                     var v = values[code];
                     return v && v[0] !== null ? colours[v[0]] : {{ this.no_data_json }};
                 }
+                // Its own pane above the overlay pane: the prefecture outlines (SVG) never cover it.
+                var map = {{ this._parent.get_name() }};
+                if (!map.getPane("govmapMunicipal")) { map.createPane("govmapMunicipal").style.zIndex = 450; }
                 var layer = L.geoJson(null, {
-                    renderer: L.canvas({padding: 0.5}),
+                    pane: "govmapMunicipal",
+                    renderer: L.canvas({padding: 0.5, pane: "govmapMunicipal"}),
                     attribution: {{ this.attribution_json }},
                     style: function (feature) {
                         return Object.assign({}, style, {fillColor: fill(feature.properties.code)});

@@ -72,7 +72,7 @@ def test_choropleth_draws_every_municipality_and_a_click_opens_kitakyushu(chromi
         frame = map_frame(page)
         areas = int(frame.evaluate("() => document.documentElement.getAttribute('data-govmap-areas')"))
         assert areas >= 1700, areas  # layers of the municipal GeoJSON, drawn on one canvas
-        assert frame.locator(".leaflet-overlay-pane canvas").count() >= 1
+        assert frame.locator(".leaflet-govmapMunicipal-pane canvas").count() == 1
         assert "国土数値情報" in frame.locator(".leaflet-control-attribution").inner_text()
 
         point = frame.evaluate(POINT_ON, KITAKYUSHU)
