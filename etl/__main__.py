@@ -48,9 +48,14 @@ def cmd_publish(args) -> int:
 @command
 def cmd_validate(args) -> int:
     """Check the inputs and print every problem; changes nothing."""
+    from etl import standardisation
     from etl.build import check, read_inputs
-    problems = check(read_inputs())
+    inputs = read_inputs()
+    problems = check(inputs)
     _print_problems(problems)
+    if inputs.std is not None:
+        for line in standardisation.report(inputs.std, inputs.gazetteer["municipalities"], inputs.vendors):
+            print(line)
     errors = sum(p.severity == "error" for p in problems)
     print(f"{errors} error(s), {len(problems) - errors} warning(s)")
     return 1 if errors else 0
@@ -67,6 +72,13 @@ def cmd_gazetteer(args) -> int:
 def cmd_assets(args) -> int:
     """Copy the offline map assets (Leaflet, markercluster, jQuery) into static/vendor."""
     from etl.assets import main
+    return main() or 0
+
+
+@command
+def cmd_boundaries(args) -> int:
+    """Rebuild static/boundaries/municipalities.json (municipal choropleth) from data/boundaries and check its codes."""
+    from etl.boundaries import main
     return main() or 0
 
 

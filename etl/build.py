@@ -24,7 +24,7 @@ from govmap import settings
 from govmap.buildlock import build_lock, catalog_watermark
 from govmap.duplicates import find_duplicates
 from govmap.geocode import Gazetteer
-from etl import extract, load, transform
+from etl import extract, load, standardisation, transform
 from etl.validate import Problem, validate_inputs
 
 ROOT = settings.ROOT
@@ -56,11 +56,14 @@ class Inputs:
     files: list[Path] = field(default_factory=list)
     services: pd.DataFrame | None = None  # services with profiles (approved submissions)
     meta: dict[str, str] = field(default_factory=dict)  # extra catalog_meta facts (submissions digest)
+    std: standardisation.StdInputs | None = None  # core systems (標準化) figures, data/standardisation
 
 
 def read_inputs(seed_dir: Path | None = None, gazetteer_dir: Path | None = None,
-                store_path: Path | None = None, with_submissions: bool = True) -> Inputs:
-    """Seed data + gazetteer + taxonomy, plus approved vendor submissions from the store."""
+                store_path: Path | None = None, with_submissions: bool = True,
+                with_standardisation: bool = True) -> Inputs:
+    """Seed data + gazetteer + taxonomy + the standardisation figures (data/standardisation), plus
+    approved vendor submissions from the store."""
     seed_dir = Path(seed_dir or settings.path("seed_dir"))
     gazetteer_dir = Path(gazetteer_dir or settings.path("gazetteer_dir"))
     vendors, adoptions = extract.read_seed(seed_dir)
@@ -87,12 +90,16 @@ def read_inputs(seed_dir: Path | None = None, gazetteer_dir: Path | None = None,
             meta["approval_watermark"] = str(watermark)
     tables = extract.read_gazetteer(gazetteer_dir)
     gaz = Gazetteer(tables["municipalities"], tables["prefectures"], tables["postal_codes"])
-    return Inputs(vendors, adoptions, extract.read_categories(TAXONOMY), tables, gaz, files, services, meta)
+    std = standardisation.read() if with_standardisation else None
+    files += std.files if std else []
+    return Inputs(vendors, adoptions, extract.read_categories(TAXONOMY), tables, gaz, files, services, meta, std)
 
 
 def check(inputs: Inputs) -> list[Problem]:
     """Every problem in the inputs (errors and warnings), including likely duplicates."""
     problems = validate_inputs(inputs.vendors, inputs.adoptions, set(inputs.categories["code"]), inputs.gaz)
+    if inputs.std is not None:
+        problems += standardisation.problems(inputs.std, inputs.gazetteer["municipalities"])
     return problems + duplicate_warnings(inputs.vendors)
 
 
@@ -126,8 +133,26 @@ def tables_from(inputs: Inputs) -> dict[str, pd.DataFrame]:
         "adoptions": transform.adoptions(inputs.adoptions, inputs.gaz, source_ids),
         **inputs.gazetteer,
     }
+    if inputs.std is not None:
+        _add_standardisation(tables, inputs, source_ids)
     tables["sources"] = source_ids.frame()
     return tables
+
+
+def _add_standardisation(tables: dict, inputs: Inputs, source_ids: transform.SourceIds) -> None:
+    """The std_* tables; the package vendors become organisations (standard-compliant services,
+    the list as their source, the 法人番号 it states where the organisation had none)."""
+    std = standardisation.tables(inputs.std, inputs.gazetteer["municipalities"], inputs.vendors, tables["organisations"])
+    orgs = tables["organisations"]
+    numbers = dict(zip(std["std_vendors"]["org_id"], std["std_vendors"]["corporate_number"]))
+    orgs["corporate_number"] = orgs["corporate_number"].fillna(orgs["org_id"].map(numbers))
+    tables["organisations"] = pd.concat([orgs, std.pop("_organisations")], ignore_index=True)
+    tables["services"] = pd.concat([tables["services"], std.pop("_services")], ignore_index=True)
+    tables["service_categories"] = pd.concat([tables["service_categories"], std.pop("_service_categories")], ignore_index=True)
+    url = inputs.std.source("packages")["source_url"]
+    listed = pd.DataFrame({"org_id": sorted(set(std["std_vendors"]["org_id"])), "source_id": source_ids(url)})
+    tables["organisation_sources"] = pd.concat([tables["organisation_sources"], listed], ignore_index=True).drop_duplicates()
+    tables.update(std)
 
 
 def build(out: Path | None = None, *, keep_going: bool = False, inputs: Inputs | None = None,

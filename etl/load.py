@@ -20,7 +20,9 @@ import pandas as pd
 SCHEMA_VERSION = "1"
 HERE = Path(__file__).resolve().parent
 TABLE_ORDER = ("categories", "prefectures", "municipalities", "postal_codes", "sources", "organisations",
-               "organisation_sources", "services", "service_categories", "certifications", "adoptions")
+               "organisation_sources", "services", "service_categories", "certifications", "adoptions",
+               "gyomu", "gyomu_aliases", "std_sources", "std_vendors", "std_packages", "std_municipalities", "std_progress",
+               "std_tokutei")
 
 
 STALE_TEMP_SECONDS = 30 * 60  # a temp file this old is a leftover even if its pid number is in use again

@@ -76,7 +76,7 @@ COMMENT ON COLUMN organisations.website IS 'Own website (http or https only).';
 COMMENT ON COLUMN organisations.founded_year IS 'Year founded where found (incorporation or start of business; see description).';
 COMMENT ON COLUMN organisations.description IS 'Short description written for this catalog.';
 COMMENT ON COLUMN organisations.last_verified IS 'When the facts were last checked against their sources (YYYY-MM or YYYY-MM-DD).';
-COMMENT ON COLUMN organisations.origin IS 'Where the row comes from: seed (shipped real data), submission (approved vendor submission) or synthetic (benchmarks only).';
+COMMENT ON COLUMN organisations.origin IS 'Where the row comes from: seed (shipped real data), reference (a vendor of the conformant-package list, data/standardisation), submission (approved vendor submission) or synthetic (benchmarks only).';
 COMMENT ON COLUMN organisations.name_key IS 'Normalised name for matching: NFKC, case and kana folded, legal form and punctuation removed.';
 COMMENT ON COLUMN organisations.name_en_key IS 'Normalised English name.';
 COMMENT ON COLUMN organisations.romaji_key IS 'Romaji of the kana in the Japanese name, for romaji search.';
@@ -150,3 +150,83 @@ COMMENT ON TABLE org_search_keys IS 'Search keys of each organisation, computed 
 COMMENT ON COLUMN org_search_keys.org_id IS 'The organisation.';
 COMMENT ON COLUMN org_search_keys.name_keys IS 'Normalised name keys: Japanese, English and romaji names, and the kana reading''s, deduplicated.';
 COMMENT ON COLUMN org_search_keys.text_key IS 'Normalised offerings, description and product names (services and adoptions), for substring search and the relevance count; then the short Latin words of its names and acronyms of its text between control-character markers (matched only whole).';
+
+-- 地方公共団体情報システム標準化 (the 20 core 業務): data/standardisation/, etl/standardisation.py.
+CREATE TABLE gyomu (code VARCHAR PRIMARY KEY, name_ja VARCHAR NOT NULL, name_en VARCHAR NOT NULL, sort_order INTEGER NOT NULL, is_common BOOLEAN NOT NULL);
+COMMENT ON TABLE gyomu IS 'The 20 core 業務 that had to move to standard-compliant (標準準拠) systems, plus 共通機能 (data/standardisation/gyomu.csv).';
+COMMENT ON COLUMN gyomu.code IS 'Stable ASCII code, e.g. resident_registry (住民記録).';
+COMMENT ON COLUMN gyomu.name_ja IS 'Name in Japanese as the national list writes it, e.g. 住民記録.';
+COMMENT ON COLUMN gyomu.name_en IS 'Name in English.';
+COMMENT ON COLUMN gyomu.sort_order IS 'Display order (the order of the national list; 共通機能 last).';
+COMMENT ON COLUMN gyomu.is_common IS 'True for 共通機能 (common functions), not one of the 20 業務.';
+
+CREATE TABLE gyomu_aliases (alias VARCHAR PRIMARY KEY, gyomu VARCHAR, sources VARCHAR[] NOT NULL);
+COMMENT ON TABLE gyomu_aliases IS 'Every 業務 or function name used by a source, mapped to one gyomu code (住民基本台帳 = 住民記録, 戸籍の附票 = 戸籍附票, 就学援助 → 就学 ...). gyomu NULL: a function that is not one of the 20 業務 or 共通機能 (reported by python -m etl validate).';
+COMMENT ON COLUMN gyomu_aliases.alias IS 'The name as the source writes it (NFKC-normalised).';
+COMMENT ON COLUMN gyomu_aliases.gyomu IS 'The gyomu code it belongs to; NULL when it belongs to none.';
+COMMENT ON COLUMN gyomu_aliases.sources IS 'Files that use this name (gyomu.csv, standard_packages.csv, municipality_progress.csv, tokutei.csv).';
+
+CREATE TABLE std_sources (dataset VARCHAR PRIMARY KEY, title_ja VARCHAR NOT NULL, title_en VARCHAR NOT NULL, publisher VARCHAR NOT NULL, source_url VARCHAR NOT NULL, as_of VARCHAR NOT NULL, licence VARCHAR);
+COMMENT ON TABLE std_sources IS 'The public datasets behind the std_* tables: title, publisher, URL, as-of date and licence (data/standardisation/sources.csv).';
+COMMENT ON COLUMN std_sources.dataset IS 'packages, progress, tokutei or migration_stats.';
+COMMENT ON COLUMN std_sources.title_ja IS 'Title of the dataset in Japanese.';
+COMMENT ON COLUMN std_sources.title_en IS 'Title of the dataset in English.';
+COMMENT ON COLUMN std_sources.publisher IS 'The government body that published the figures (cite it).';
+COMMENT ON COLUMN std_sources.source_url IS 'Where the snapshot was taken from.';
+COMMENT ON COLUMN std_sources.as_of IS 'Date (YYYY-MM-DD) or month (YYYY-MM) the figures describe.';
+COMMENT ON COLUMN std_sources.licence IS 'Terms of use of the figures.';
+
+CREATE TABLE std_vendors (corporate_number VARCHAR PRIMARY KEY, org_id VARCHAR NOT NULL, name_ja VARCHAR NOT NULL, former_name VARCHAR, matched_by VARCHAR NOT NULL);
+COMMENT ON TABLE std_vendors IS 'Each vendor of the conformant-package list (by 法人番号) and the catalog organisation it became.';
+COMMENT ON COLUMN std_vendors.corporate_number IS '法人番号 as embedded in the conformance number (13 digits, check digit verified).';
+COMMENT ON COLUMN std_vendors.org_id IS 'The organisation: an existing one, or std_<法人番号> added from the list.';
+COMMENT ON COLUMN std_vendors.name_ja IS 'Vendor name as listed (NFKC-normalised).';
+COMMENT ON COLUMN std_vendors.former_name IS 'Former name given by the list (旧：...), if any.';
+COMMENT ON COLUMN std_vendors.matched_by IS 'corporate_number or name (matched to an existing organisation) or new (added from the list).';
+
+CREATE TABLE std_packages (entry_no INTEGER NOT NULL, org_id VARCHAR NOT NULL, vendor_name VARCHAR NOT NULL, package_name VARCHAR NOT NULL, function_name VARCHAR NOT NULL, function_code VARCHAR, gyomu VARCHAR, conformance_no VARCHAR, corporate_number VARCHAR NOT NULL, confirmed_date DATE, source_url VARCHAR NOT NULL, as_of VARCHAR NOT NULL, PRIMARY KEY (entry_no, org_id));
+COMMENT ON TABLE std_packages IS 'Standard-compliant packages that passed the conformance check (適合確認), one row per listed package × function × vendor (a joint listing has one row per vendor). PARTIAL: the official list is longer; say "at least".';
+COMMENT ON COLUMN std_packages.entry_no IS 'Row number in the list (data/standardisation/standard_packages.csv).';
+COMMENT ON COLUMN std_packages.org_id IS 'The vendor organisation.';
+COMMENT ON COLUMN std_packages.vendor_name IS 'Vendor as listed.';
+COMMENT ON COLUMN std_packages.package_name IS 'Package (product) name as listed.';
+COMMENT ON COLUMN std_packages.function_name IS 'Function (業務 or sub-function) as listed, e.g. 就学援助.';
+COMMENT ON COLUMN std_packages.function_code IS 'Function number from the conformance number, e.g. 001 (住民基本台帳), 022-0.';
+COMMENT ON COLUMN std_packages.gyomu IS 'The gyomu code the function belongs to; NULL when it belongs to none of the 20 業務 or 共通機能.';
+COMMENT ON COLUMN std_packages.conformance_no IS 'Conformance number (適合確認番号); NULL when the list gives none (then not counted as conformant).';
+COMMENT ON COLUMN std_packages.corporate_number IS '法人番号 of this vendor.';
+COMMENT ON COLUMN std_packages.confirmed_date IS 'Date the conformance was confirmed.';
+COMMENT ON COLUMN std_packages.source_url IS 'Source of the list.';
+COMMENT ON COLUMN std_packages.as_of IS 'As-of date of the list (its latest confirmation).';
+
+CREATE TABLE std_municipalities (code VARCHAR, pref_name VARCHAR NOT NULL, municipality_name VARCHAR NOT NULL, overall_rate DOUBLE NOT NULL, data_month VARCHAR NOT NULL, source_url VARCHAR NOT NULL);
+COMMENT ON TABLE std_municipalities IS 'Migration progress of each of the 1,741 municipalities: share of migration steps completed over all 業務 (総務省 PMO tool figures).';
+COMMENT ON COLUMN std_municipalities.code IS 'Gazetteer municipality code (6 digits); NULL when the name did not match (reported by python -m etl validate).';
+COMMENT ON COLUMN std_municipalities.pref_name IS 'Prefecture as the source names it.';
+COMMENT ON COLUMN std_municipalities.municipality_name IS 'Municipality as the source names it.';
+COMMENT ON COLUMN std_municipalities.overall_rate IS 'Share of steps completed, 0..1.';
+COMMENT ON COLUMN std_municipalities.data_month IS 'Month the figures describe (YYYY-MM).';
+COMMENT ON COLUMN std_municipalities.source_url IS 'Source of the figures.';
+
+CREATE TABLE std_progress (code VARCHAR, pref_name VARCHAR NOT NULL, municipality_name VARCHAR NOT NULL, gyomu VARCHAR, business_name VARCHAR NOT NULL, rate DOUBLE NOT NULL, data_month VARCHAR NOT NULL, source_url VARCHAR NOT NULL);
+COMMENT ON TABLE std_progress IS 'Migration progress per municipality and 業務 (share of steps completed).';
+COMMENT ON COLUMN std_progress.code IS 'Gazetteer municipality code; NULL when the name did not match.';
+COMMENT ON COLUMN std_progress.pref_name IS 'Prefecture as the source names it.';
+COMMENT ON COLUMN std_progress.municipality_name IS 'Municipality as the source names it.';
+COMMENT ON COLUMN std_progress.gyomu IS 'gyomu code.';
+COMMENT ON COLUMN std_progress.business_name IS '業務 as the source names it.';
+COMMENT ON COLUMN std_progress.rate IS 'Share of steps completed, 0..1.';
+COMMENT ON COLUMN std_progress.data_month IS 'Month the figures describe (YYYY-MM).';
+COMMENT ON COLUMN std_progress.source_url IS 'Source of the figures.';
+
+CREATE TABLE std_tokutei (code VARCHAR NOT NULL, body_name VARCHAR NOT NULL, pref_name VARCHAR NOT NULL, body_type VARCHAR NOT NULL, municipality_code VARCHAR, gyomu VARCHAR, business_name VARCHAR NOT NULL, as_of VARCHAR NOT NULL, source_url VARCHAR NOT NULL);
+COMMENT ON TABLE std_tokutei IS '特定移行支援システム: bodies with systems expected not to migrate by the deadline, one row per body and 業務 (デジタル庁 list, end of December 2025).';
+COMMENT ON COLUMN std_tokutei.code IS 'Body code as listed (6 digits with check digit; prefectures end in 0000 + check digit).';
+COMMENT ON COLUMN std_tokutei.body_name IS 'Municipality name, or the prefecture for a prefecture.';
+COMMENT ON COLUMN std_tokutei.pref_name IS 'Prefecture.';
+COMMENT ON COLUMN std_tokutei.body_type IS 'As listed: 指定都市, 中核市, 一般市, 特別区, 町, 村, 都道府県.';
+COMMENT ON COLUMN std_tokutei.municipality_code IS 'The gazetteer municipality code when the body is a municipality, else NULL.';
+COMMENT ON COLUMN std_tokutei.gyomu IS 'gyomu code of the 業務.';
+COMMENT ON COLUMN std_tokutei.business_name IS '業務 as the source names it (住民基本台帳, 戸籍の附票 ...).';
+COMMENT ON COLUMN std_tokutei.as_of IS 'As-of date of the list.';
+COMMENT ON COLUMN std_tokutei.source_url IS 'Source of the list.';

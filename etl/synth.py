@@ -112,6 +112,7 @@ def synth_inputs(n: int, seed: int = 42) -> build_mod.Inputs:
     inputs.vendors, inputs.adoptions = vendors, synth_adoptions(vendors, munis, seed)
     inputs.services = synth_services(vendors, codes, seed)
     inputs.files = []
+    inputs.std = None  # real figures stay out of a synthetic catalog
     return inputs
 
 

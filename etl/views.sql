@@ -91,7 +91,7 @@ COMMENT ON COLUMN v_organisations.n_adoptions IS 'Number of adoptions.';
 COMMENT ON COLUMN v_organisations.n_adopters IS 'Number of distinct adopters.';
 COMMENT ON COLUMN v_organisations.source_urls IS 'Source URLs supporting the organisation.';
 COMMENT ON COLUMN v_organisations.last_verified IS 'When the facts were last checked against their sources (YYYY-MM or YYYY-MM-DD).';
-COMMENT ON COLUMN v_organisations.origin IS 'Where the row comes from: seed (shipped real data), submission (approved vendor submission) or synthetic (benchmarks only).';
+COMMENT ON COLUMN v_organisations.origin IS 'Where the row comes from: seed (shipped real data), reference (a vendor of the conformant-package list, data/standardisation), submission (approved vendor submission) or synthetic (benchmarks only).';
 
 CREATE VIEW v_services AS
 SELECT s.*, o.name_ja AS org_name_ja, o.name_en AS org_name_en,

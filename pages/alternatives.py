@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from govmap import analytics, analytics_map, escape, mapview, settings
+from govmap import analytics, analytics_map, escape, mapview, settings, standardisation  # noqa: F401  (std.* messages)
 from govmap.normalize import boundary
 from ui import buyer, context, state
 
@@ -63,6 +63,10 @@ elif "cat" in st.query_params:
     del st.query_params["cat"]
 target = an.target_categories(vendor, category or None)
 st.caption(escape.markdown_text(t("alt.target", cats=" / ".join(labels.get(c, c) for c in target))))
+if "core_systems" in target:  # per 業務, only vendors with a conformant package: the 基幹業務・標準化 page
+    lang_param = "&lang=en" if lang == "en" else ""
+    core_link = f"[{escape.markdown_text(t('std.alt_link'))}](/core_systems?view=municipality&muni={muni}{lang_param})"
+    st.markdown(core_link)
 result = an.alternatives(vendor, muni, category or None, radius_km=radius)
 
 with st.expander(t("alt.how")):

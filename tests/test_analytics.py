@@ -36,7 +36,8 @@ SHIBUYA, CHIYODA, NAHA = "131130", "131016", "472018"
 @pytest.fixture(scope="module")
 def fixture_catalog(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("analytics") / "catalog.duckdb"
-    _, problems = build(out, inputs=read_inputs(seed_dir=FIXTURE, with_submissions=False), progress=False)
+    _, problems = build(out, inputs=read_inputs(seed_dir=FIXTURE, with_submissions=False, with_standardisation=False),
+                        progress=False)
     assert not [p for p in problems if p.severity == "error"]
     return out
 

@@ -18,7 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_shipped_catalog_holds_every_seed_row_and_source(built_catalog):
     con = connect_read_only(built_catalog)
-    assert con.execute("SELECT count(*) FROM organisations").fetchone()[0] == 117
+    assert con.execute("SELECT count(*) FROM organisations WHERE origin = 'seed'").fetchone()[0] == 117
+    # plus the package vendors of the conformance list that are not seed organisations (etl/standardisation.py)
+    assert con.execute("SELECT count(*) FROM organisations WHERE origin = 'reference'").fetchone()[0] == 28
     assert con.execute("SELECT count(*) FROM adoptions").fetchone()[0] == 284
     assert con.execute("SELECT count(*) FROM categories").fetchone()[0] == 22
     # Every source URL of the seed is in the catalog.
@@ -44,13 +46,13 @@ def test_catalog_views_answer_for_a_known_vendor(built_catalog):
 
 def test_unlocated_organisations_stay_in_the_catalog(built_catalog):
     con = connect_read_only(built_catalog)
-    unlocated = con.execute("SELECT count(*) FROM v_organisations WHERE NOT located").fetchone()[0]
+    unlocated = con.execute("SELECT count(*) FROM v_organisations WHERE NOT located AND origin = 'seed'").fetchone()[0]
     assert unlocated == 39  # the seed README: 39 organisations have no head office location
 
 
 def test_geocoding_precision_report(built_catalog, capsys):
     con = connect_read_only(built_catalog)
-    orgs = dict(con.execute("SELECT coalesce(geo_precision, 'unlocated'), count(*) FROM organisations GROUP BY ALL").fetchall())
+    orgs = dict(con.execute("SELECT coalesce(geo_precision, 'unlocated'), count(*) FROM organisations WHERE origin = 'seed' GROUP BY ALL").fetchall())
     adopters = dict(con.execute("SELECT geo_precision, count(*) FROM adoptions GROUP BY ALL").fetchall())
     with capsys.disabled():
         print(f"\norganisations by precision: {orgs}\nadoptions by precision: {adopters}")
@@ -103,7 +105,7 @@ def test_keep_going_skips_bad_rows_and_reports_them(seed_copy, tmp_path):
     con = duckdb.connect(str(out), read_only=True)
     assert con.execute("SELECT count(*) FROM organisations WHERE org_id='graffer'").fetchone()[0] == 0
     assert con.execute("SELECT count(*) FROM adoptions WHERE org_id='graffer'").fetchone()[0] == 0
-    assert con.execute("SELECT count(*) FROM organisations").fetchone()[0] == 116
+    assert con.execute("SELECT count(*) FROM organisations WHERE origin = 'seed'").fetchone()[0] == 116
 
 
 KILL_SCRIPT = """
@@ -132,13 +134,15 @@ def test_build_killed_midway_leaves_the_old_catalog_intact_and_readable(built_ca
     proc.wait()
     assert out.read_bytes() == before
     con = duckdb.connect(str(out), read_only=True)
-    assert con.execute("SELECT count(*) FROM organisations").fetchone()[0] == 117
+    assert con.execute("SELECT count(*) FROM organisations WHERE origin = 'seed'").fetchone()[0] == 117
+    # plus the package vendors of the conformance list that are not seed organisations (etl/standardisation.py)
+    assert con.execute("SELECT count(*) FROM organisations WHERE origin = 'reference'").fetchone()[0] == 28
 
 
 READER_SCRIPT = """
 import sys, duckdb
 con = duckdb.connect(sys.argv[1], read_only=True)
-print(con.execute("SELECT count(*) FROM v_organisations").fetchone()[0])
+print(con.execute("SELECT count(*) FROM v_organisations WHERE origin = 'seed'").fetchone()[0])
 """
 
 
@@ -150,7 +154,7 @@ def test_second_process_reads_while_the_app_holds_the_catalog_and_during_a_rebui
     assert reader.stdout.strip() == "117", reader.stderr
     # A rebuild swaps a new file in while the app still holds the old one.
     build(out, inputs=read_inputs(with_submissions=False), progress=False)
-    assert app.query("SELECT count(*) AS n FROM organisations").frame["n"][0] == 117  # old file, undisturbed
+    assert app.query("SELECT count(*) AS n FROM organisations WHERE origin = 'seed'").frame["n"][0] == 117  # old file, undisturbed
     assert app.is_stale()
     fresh = Catalog(out)
-    assert fresh.figures()["organisations"] == 117 and not fresh.is_stale()
+    assert fresh.figures()["organisations"] == 117 + 28 and not fresh.is_stale()  # + the list's new vendors

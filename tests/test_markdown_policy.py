@@ -45,6 +45,8 @@ NUMERIC_PARAMS = {"n", "shown", "total", "known", "unknown", "version", "seconds
 
 # (file, unparsed argument) -> why it cannot carry vendor text.
 REVIEWED = {
+    ("pages/alternatives.py", "core_link"): "an escaped message linking to a URL made of literals and a 6-digit "
+                                             "municipality code chosen from the gazetteer's list (no vendor text)",
     ("pages/home.py", "label"): "figure label from context.t(...) two lines above",
     ("ui/context.py", "lambda v: '日本語' if v == 'ja' else 'English'"): "literals",
     ("ui/submitform.py", "problem[context.lang()] if isinstance(problem, dict) else str(problem)"):

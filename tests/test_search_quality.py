@@ -53,8 +53,8 @@ def facts(browser):
             words.setdefault(row["category"], []).append(row["term"])
     out = {}
     for org in browser.orgs.itertuples():
-        text = [*list(org.offerings_ja), *list(org.offerings_en), org.description or "", *products.get(org.org_id, [])]
-        out[org.org_id] = {"names": [org.name_ja, org.name_en or ""], "text": text, "categories": list(org.categories),
+        text = [*list(org.offerings_ja), *list(org.offerings_en), org.description if isinstance(org.description, str) else "", *products.get(org.org_id, [])]
+        out[org.org_id] = {"names": [org.name_ja, org.name_en if isinstance(org.name_en, str) else ""], "text": text, "categories": list(org.categories),
                            "category_words": [w for c in org.categories for w in words.get(c, [])]}
     return out
 

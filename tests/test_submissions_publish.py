@@ -58,7 +58,7 @@ def test_an_approved_submission_becomes_an_organisation_with_services_profile_an
                            "WHERE org_id = ?", [org_id]).fetchall()
     assert adoption == [("北九州市", "municipality", "online_forms", 2024, "https://example.jp/case/kitakyushu", "submission")]
     assert con.execute("SELECT count(*) FROM organisations WHERE org_id = ?", [f"sub_{pending}"]).fetchone()[0] == 0
-    assert con.execute("SELECT count(*) FROM organisations").fetchone()[0] == 118
+    assert con.execute("SELECT count(*) FROM organisations").fetchone()[0] == 146
 
 
 def test_the_private_contact_is_nowhere_in_the_catalog(subs, tmp_path):
@@ -81,7 +81,7 @@ def test_an_approved_update_of_a_seed_organisation_keeps_its_facts_and_sources(s
     approved(subs, "株式会社グラファー", target="graffer", **{"org.founded_year": "", "org.website": "https://graffer.jp",
                                                            "org.sources": "https://graffer.jp/company"})
     con = catalog_of(subs, tmp_path)
-    assert con.execute("SELECT count(*) FROM organisations").fetchone()[0] == 117  # updated, not duplicated
+    assert con.execute("SELECT count(*) FROM organisations").fetchone()[0] == 145  # updated, not duplicated
     row = con.execute("""SELECT name_en, founded_year, source_urls, n_adoptions, n_services, categories, origin,
                                 description FROM v_organisations WHERE org_id = 'graffer'""").fetchone()
     name_en, founded, urls, n_ado, n_svc, cats, origin, description = row
@@ -118,7 +118,7 @@ def test_publish_rebuilds_in_the_background_while_readers_keep_the_old_file(subs
     elapsed = time.perf_counter() - started
     runs = subs.store.publishes()
     assert runs and all(r["ok"] == 1 for r in runs) and len(runs) <= 2, runs
-    assert reader.figures()["organisations"] == 117 and reader.is_stale()  # the old file, undisturbed
+    assert reader.figures()["organisations"] == 145 and reader.is_stale()  # the old file, undisturbed
     reader.close()  # DuckDB hands out the old instance while a connection to it is open (ui/context.catalog)
     fresh = Catalog(target)
     assert fresh.frame("SELECT org_id FROM organisations WHERE origin = 'submission'")["org_id"].tolist() == [f"sub_{receipt}"]

@@ -121,3 +121,14 @@ def download_buttons(frame, lines: list[tuple[str, str]], key: str, name: str, s
     right.download_button(context.t("search.export_xlsx"), xlsx_data,
                           file_name=f"{name}.xlsx", key=f"{key}_xlsx", on_click="ignore",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _core_systems(path: str, identity: tuple, _catalog: Catalog):
+    from govmap.standardisation import CoreSystems
+    return CoreSystems(_catalog)
+
+
+def core_systems(cat: Catalog):
+    """One govmap.standardisation.CoreSystems per catalog build (基幹業務・標準化 page)."""
+    return _core_systems(str(cat.path), cat.identity, cat)

@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from govmap import i18n
+from govmap import standardisation  # noqa: F401  (registers nav.core_systems)
 
 ROOT = Path(__file__).resolve().parent.parent
 # (section, file in pages/, url path, title key, icon, default)
@@ -16,6 +17,7 @@ PAGES = [
     ("nav.section.find", "shortlist.py", "shortlist", "nav.shortlist", ":material/checklist:", False),
     ("nav.section.find", "compare.py", "compare", "nav.compare", ":material/compare_arrows:", False),
     ("nav.section.find", "home.py", "overview", "nav.home", ":material/info:", False),
+    ("nav.section.analyse", "core_systems.py", "core_systems", "nav.core_systems", ":material/account_balance:", False),
     ("nav.section.analyse", "alternatives.py", "alternatives", "nav.alternatives", ":material/swap_horiz:", False),
     ("nav.section.analyse", "concentration.py", "concentration", "nav.concentration", ":material/pie_chart:", False),
     ("nav.section.analyse", "nearby.py", "nearby", "nav.nearby", ":material/near_me:", False),

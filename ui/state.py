@@ -203,3 +203,24 @@ def note() -> str:
 def set_note(text: str) -> None:
     st.session_state["shortlist_note"] = clean_note(text)
     _mirror("note", st.session_state["shortlist_note"])
+
+# -- pages with their own parameters (codes only, never translated labels) -------------------------
+def read_choice(name: str, allowed, default: str | None = None) -> str | None:
+    """One code from ?name=, or ``default`` when it is missing or not one of ``allowed``."""
+    value = _param(name)
+    return value if value in allowed else default
+
+
+def read_choices(name: str, allowed) -> list[str]:
+    """Comma-separated codes from ?name=, unknown ones dropped."""
+    return _list(name, set(allowed))
+
+
+def write_params(values: dict[str, str | list[str] | None]) -> None:
+    """Mirror a page's state into the URL: empty values are removed, lists are comma-joined."""
+    for key, value in values.items():
+        text = ",".join(value) if isinstance(value, (list, tuple)) else (value or "")
+        if text and st.query_params.get(key) != text:
+            st.query_params[key] = text
+        elif not text and key in st.query_params:
+            del st.query_params[key]
