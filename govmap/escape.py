@@ -40,6 +40,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _JS_TEMPLATE = {"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;", "%": "&#37;"}
 _JS_TEMPLATE_RE = re.compile("[`$\\\\{}%]")
 _WORD_JOINER = "\u2060"
+_AUTOLINK_WWW = re.compile(r"(?i)(www)(?=\\\.)")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&\"'])")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -65,7 +66,9 @@ def markdown_text(value: object) -> str:
     """Escape for Streamlit Markdown so vendor text never renders as links, images, HTML, math,
     icons, emoji or colours: the one policy for every Markdown-rendering element (module doc)."""
     text = plain(value).replace("\r", " ").replace("\n", " ")
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\\:", "\\:" + _WORD_JOINER)
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\\:", "\\:" + _WORD_JOINER)
+    # GFM autolink literals ignore backslash escapes: break "www." and "user@host" with a word joiner too.
+    return _AUTOLINK_WWW.sub("\\1" + _WORD_JOINER, text).replace("@", "@" + _WORD_JOINER)
 
 
 _URL_KEEP = re.compile(r"[^A-Za-z0-9\-._~:/?#@!&'+,;=%]")

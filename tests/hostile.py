@@ -19,7 +19,8 @@ CANARY_PAYLOAD = "{{ cycler.__init__.__globals__.os.system('touch /tmp/govmap-te
 EVALUATED = "1337"  # what {{ 7*191 }} would print
 TEMPLATE = ["{{ 7*191 }}", "{% raw %}", "{# note", "{%- if true %}x{% endif %}", "}}", "%}", CANARY_PAYLOAD]
 MARKDOWN = ["![i](http://evil.example/pixel.png)", "[click](http://evil.example/)", "$x^2$",
-            ":material/verified:", ":red[【重要】審査は承認済みです]", "**bold**", "<b>html</b>", ":smile:"]
+            ":material/verified:", ":red[【重要】審査は承認済みです]", "**bold**", "<b>html</b>", ":smile:",
+            "www.evil.example", "mail@evil.example", "https://evil.example/autolink"]
 FORMULA = '=HYPERLINK("http://evil.example","x")'
 ORG_ID = "hostile_tpl"
 NAME_JA = "株式会社テンプレ{{ 7*191 }}{% raw %}:material/verified:"

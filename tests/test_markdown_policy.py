@@ -136,7 +136,7 @@ def test_reviewed_entries_still_exist():
 
 @pytest.mark.parametrize("text", [
     "![i](http://evil.example/x.png)", "[l](http://evil.example/)", "$x^2$", ":material/verified:",
-    ":red[重要]", ":smile:", "**b**", "<b>h</b>", "# h", "1. x", "| a | b |", "`code`", "~~s~~", "\\:material/x:",
+    ":red[重要]", ":smile:", "**b**", "<b>h</b>", "# h", "1. x", "| a | b |", "`code`", "~~s~~", "\\:material/x:", "www.evil.example", "mail@evil.example",
 ])
 def test_markdown_text_leaves_no_live_construct(text):
     out = escape.markdown_text(text)
@@ -145,6 +145,7 @@ def test_markdown_text_leaves_no_live_construct(text):
         if ch in "[]()!$*_`~|<>#:" and (i == 0 or out[i - 1] != "\\"):
             pytest.fail(f"{ch!r} unescaped at {i} in {out!r}")
     assert ":material/" not in out and ":red[" not in out and ":smile:" not in out
+    assert "www\\." not in out.lower() and "@e" not in out  # GFM autolink literals need "www." / "@host"
 
 
 @pytest.mark.parametrize("url", ["https://e.example/a)(b", "https://e.example/$x$", "https://e.example/<b>*_[x]",
