@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+ROOT = Path(__file__).resolve().parent.parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
@@ -83,3 +84,13 @@ def streamlit_server(folder: Path, log: Path, env: dict | None = None):
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@contextlib.contextmanager
+def shipped_app(built_catalog: Path, tmp_path_factory, name: str):
+    """The real app (`streamlit run app.py` in the project) on the test catalog, no tiles, an empty store."""
+    folder = tmp_path_factory.mktemp(name)
+    env = {"GOVMAP_CATALOG_PATH": str(built_catalog), "GOVMAP_MAP_TILES": "none",
+           "GOVMAP_STORE_PATH": str(folder / "store.sqlite")}
+    with streamlit_server(ROOT, folder / "streamlit.log", env) as base:
+        yield base

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import streamlit_server
+from conftest import shipped_app
 
 pytestmark = pytest.mark.browser
 
@@ -21,10 +21,7 @@ SCREENSHOT = ROOT / "test-output" / "app-en.png"
 
 @pytest.fixture(scope="module")
 def real_app(built_catalog, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("real_app")
-    env = {"GOVMAP_CATALOG_PATH": str(built_catalog), "GOVMAP_MAP_TILES": "none",
-           "GOVMAP_STORE_PATH": str(folder / "store.sqlite")}
-    with streamlit_server(ROOT, folder / "streamlit.log", env) as base:
+    with shipped_app(built_catalog, tmp_path_factory, "real_app") as base:
         yield base
 
 

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
-from conftest import streamlit_server
+from conftest import shipped_app
 from test_app_browser import Recorder
 
 pytestmark = pytest.mark.browser
@@ -28,10 +28,7 @@ NOTE_LABEL = "選定理由メモ(出力に含まれます)"
 
 @pytest.fixture(scope="module")
 def app(built_catalog, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("buyer_state_app")
-    env = {"GOVMAP_CATALOG_PATH": str(built_catalog), "GOVMAP_MAP_TILES": "none",
-           "GOVMAP_STORE_PATH": str(folder / "store.sqlite")}
-    with streamlit_server(ROOT, folder / "streamlit.log", env) as base:
+    with shipped_app(built_catalog, tmp_path_factory, "buyer_state_app") as base:
         yield base
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import streamlit_server
+from conftest import shipped_app
 from test_app_browser import Recorder
 
 pytestmark = pytest.mark.browser
@@ -41,10 +41,7 @@ POINT_ON = """(code) => {
 
 @pytest.fixture(scope="module")
 def real_app(built_catalog, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("core_app")
-    env = {"GOVMAP_CATALOG_PATH": str(built_catalog), "GOVMAP_MAP_TILES": "none",
-           "GOVMAP_STORE_PATH": str(folder / "store.sqlite")}
-    with streamlit_server(ROOT, folder / "streamlit.log", env) as base:
+    with shipped_app(built_catalog, tmp_path_factory, "core_app") as base:
         yield base
 
 

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from conftest import CHROMIUM_ARGS, streamlit_server  # noqa: F401 (CHROMIUM_ARGS: same launch as the fixture)
+from conftest import CHROMIUM_ARGS, shipped_app  # noqa: F401 (CHROMIUM_ARGS: same launch as the fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -19,10 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 @pytest.fixture(scope="module")
 def app(built_catalog, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("map_link_app")
-    env = {"GOVMAP_CATALOG_PATH": str(built_catalog), "GOVMAP_MAP_TILES": "none",
-           "GOVMAP_STORE_PATH": str(folder / "store.sqlite")}
-    with streamlit_server(ROOT, folder / "streamlit.log", env) as base:
+    with shipped_app(built_catalog, tmp_path_factory, "map_link_app") as base:
         yield base
 
 

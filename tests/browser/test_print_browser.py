@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import streamlit_server
+from conftest import shipped_app
 from test_app_browser import Recorder
 from test_buyer_state_browser import open_page, params, sidebar_link, wait_url
 
@@ -38,10 +38,7 @@ OUT = ROOT / "test-output"
 
 @pytest.fixture(scope="module")
 def app(built_catalog, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("print_app")
-    env = {"GOVMAP_CATALOG_PATH": str(built_catalog), "GOVMAP_MAP_TILES": "none",
-           "GOVMAP_STORE_PATH": str(folder / "store.sqlite")}
-    with streamlit_server(ROOT, folder / "streamlit.log", env) as base:
+    with shipped_app(built_catalog, tmp_path_factory, "print_app") as base:
         yield base
 
 
