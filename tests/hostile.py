@@ -3,8 +3,9 @@ math, icon, HTML and formula payloads (issue 10), built into a real catalog from
 
 The server canary: ``CANARY_PAYLOAD`` is a Jinja expression that, if any code path compiled vendor
 text as a template, would create ``CANARY`` on the server (Jinja's default environment is not
-sandboxed).  Tests remove the file first and assert it never appears.  ``{{ 7*191 }}`` evaluates to
-``1337``, which must never be shown; the literal text must be.
+sandboxed).  Tests remove the file first and assert it never appears.  ``{{ 'govmap' ~ '-evaluated' }}`` would
+print ``EVALUATED``, which must never appear (``{{ 7*191 }}``'s 1337 can occur inside random element
+ids); the literal text must be shown.
 """
 
 from __future__ import annotations
@@ -16,14 +17,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CANARY = Path("/tmp/govmap-template-canary")
 CANARY_PAYLOAD = "{{ cycler.__init__.__globals__.os.system('touch /tmp/govmap-template-canary') }}"
-EVALUATED = "1337"  # what {{ 7*191 }} would print
-TEMPLATE = ["{{ 7*191 }}", "{% raw %}", "{# note", "{%- if true %}x{% endif %}", "}}", "%}", CANARY_PAYLOAD]
+EVALUATED = "govmap-evaluated"  # what {{ 'govmap' ~ '-evaluated' }} would print (no random id holds it)
+TEMPLATE = ["{{ 7*191 }}", "{{ 'govmap' ~ '-evaluated' }}", "{% raw %}", "{# note", "{%- if true %}x{% endif %}", "}}", "%}", CANARY_PAYLOAD]
 MARKDOWN = ["![i](http://evil.example/pixel.png)", "[click](http://evil.example/)", "$x^2$",
             ":material/verified:", ":red[【重要】審査は承認済みです]", "**bold**", "<b>html</b>", ":smile:",
             "www.evil.example", "mail@evil.example", "https://evil.example/autolink"]
 FORMULA = '=HYPERLINK("http://evil.example","x")'
 ORG_ID = "hostile_tpl"
-NAME_JA = "株式会社テンプレ{{ 7*191 }}{% raw %}:material/verified:"
+NAME_JA = "株式会社テンプレ{{ 7*191 }}{{ 'govmap' ~ '-evaluated' }}{% raw %}:material/verified:"
 NAME_EN = "Hostile " + CANARY_PAYLOAD + " :red[x] $y$"
 WEBSITE = "https://e.example/{{7*191}}"
 SERVICE = "サービス{{ 7*191 }}{# ![i](http://evil.example/s.png) :material/verified:"

@@ -63,7 +63,7 @@ def test_branca_compiles_macro_output_again_which_is_the_hazard():
 
 def test_data_only_elements_hand_on_their_output_uncompiled():
     html = _figure_html(_DataOnlyProbe("{{ 7*191 }} {% raw %} {# x " + hostile.CANARY_PAYLOAD))
-    assert "var probe = '{{ 7*191 }} {% raw %} {# x " in html and hostile.EVALUATED not in html
+    assert "var probe = '{{ 7*191 }} {% raw %} {# x " in html and "1337" not in html
 
 
 def test_every_map_element_renders_without_a_second_compilation():
@@ -178,7 +178,7 @@ def test_pages_with_a_hostile_vendor_run_and_evaluate_nothing(hostile_env, name,
     at.run()
     assert not at.exception, at.exception
     text = _shown_text(at)
-    assert hostile.EVALUATED not in text.replace("1337.", "")  # 1337. could only be a coordinate digit run
+    assert hostile.EVALUATED not in text
     maps = at.get("component_instance")
     for component in maps:
         assert hostile.EVALUATED not in component.proto.json_args
