@@ -36,3 +36,19 @@ def catalog_env(built_catalog, monkeypatch, tmp_path):
     monkeypatch.setenv("GOVMAP_CATALOG_PATH", str(built_catalog))
     monkeypatch.setenv("GOVMAP_STORE_PATH", str(tmp_path / "store" / "submissions.sqlite"))
     return built_catalog
+
+
+@pytest.fixture
+def deferred_downloads(monkeypatch):
+    """Streamlit's own registry of deferred downloads (st.download_button with a callable), observed,
+    not replaced: file name -> the callable a click would run."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+    registered = {}
+    original = MediaFileManager.add_deferred
+
+    def observe(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        registered[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", observe)
+    return registered

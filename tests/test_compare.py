@@ -11,7 +11,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from govmap import openness
@@ -29,19 +28,6 @@ def page(name: str, lang: str = "ja", **params) -> AppTest:
     return at
 
 
-@pytest.fixture
-def downloads(monkeypatch):
-    """Streamlit's own registry of deferred downloads, observed (what a click on a button gets)."""
-    registered = {}
-    original = MediaFileManager.add_deferred
-
-    def observe(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        registered[file_name] = data_callable
-        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", observe)
-    return registered
-
 
 def shown(at: AppTest):
     """The comparison table as the reader sees it (st.table cells are Markdown-escaped: escape.py)."""
@@ -57,7 +43,7 @@ def csv_rows(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
 
 
-def test_comparison_from_the_link_shows_every_fact_side_by_side(catalog_env, downloads):
+def test_comparison_from_the_link_shows_every_fact_side_by_side(catalog_env, deferred_downloads):
     at = page("compare.py", cmp="trustbank,graffer,not-a-vendor").run()
     assert not at.exception, at.exception
     assert at.multiselect(key="cmp_pick").value == ["trustbank", "graffer"]
@@ -74,11 +60,11 @@ def test_comparison_from_the_link_shows_every_fact_side_by_side(catalog_env, dow
     assert at.query_params["cmp"] in ("trustbank,graffer", ["trustbank,graffer"])
     assert [b.label for b in at.button][:2] == ["株式会社トラストバンク", "株式会社グラファー"]  # vendor pages
 
-    rows = csv_rows(downloads["govtech-comparison.csv"]())
+    rows = csv_rows(deferred_downloads["govtech-comparison.csv"]())
     stamp = dict(r for r in rows if len(r) == 2)
     assert stamp["文書"] == "ベンダー比較" and stamp["カタログ版"].startswith(Catalog(catalog_env).meta()["built_at"])
     assert ["項目", "株式会社トラストバンク", "株式会社グラファー"] in rows
-    book = openpyxl.load_workbook(io.BytesIO(downloads["govtech-comparison.xlsx"]()))
+    book = openpyxl.load_workbook(io.BytesIO(deferred_downloads["govtech-comparison.xlsx"]()))
     assert book.sheetnames == ["comparison", "stamp"]
     assert book["comparison"]["B1"].value == "株式会社トラストバンク"
 
@@ -113,14 +99,14 @@ def test_comparison_in_english_says_unknown(catalog_env):
     assert facts["Certification: ISMS (ISO 27001)"] == "unknown"
 
 
-def test_shortlist_export_is_a_document_a_reviewer_can_read(catalog_env, downloads):
+def test_shortlist_export_is_a_document_a_reviewer_can_read(catalog_env, deferred_downloads):
     note = "=HYPERLINK(\"http://evil.example\") 実績重視"
     at = page("shortlist.py", sl="trustbank,graffer", note=note)
     at.session_state["keep.q"] = "電子申請"
     at.session_state["keep.f_cat"] = ["online_forms"]
     at.run()
     assert not at.exception, at.exception
-    rows = csv_rows(downloads["govtech-shortlist.csv"]())
+    rows = csv_rows(deferred_downloads["govtech-shortlist.csv"]())
     stamp = dict(r for r in rows[:8] if len(r) == 2)
     assert stamp["選定理由メモ"] == "'" + note  # its own field, neutralised, no ids around it
     assert stamp["この候補を出した検索"] == "検索語: 電子申請; カテゴリ: 電子申請・オンライン手続"
@@ -134,7 +120,7 @@ def test_shortlist_export_is_a_document_a_reviewer_can_read(catalog_env, downloa
     assert "ISMAP: 不明" in trust["認証(出典)"]
     assert "https://www.trustbank.co.jp/newsroom/newsrelease/press308/" in trust["出典"]
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
-    book = openpyxl.load_workbook(io.BytesIO(downloads["govtech-shortlist.xlsx"]()))
+    book = openpyxl.load_workbook(io.BytesIO(deferred_downloads["govtech-shortlist.xlsx"]()))
     assert book.sheetnames == ["shortlist", "stamp"]
     notes = [r for r in book["stamp"].iter_rows(values_only=True) if r[0] == "選定理由メモ"]
     assert notes == [("選定理由メモ", note)] and book["stamp"]["B3"].data_type == "s"  # text, never a formula

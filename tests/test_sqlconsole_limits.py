@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from govmap import sqlconsole, sqlworker
@@ -190,19 +189,6 @@ def test_console_catalog_questions_still_work(catalog):
 
 
 # -- the page: downloads only on request; a large allowed result costs little CPU --------------
-@pytest.fixture
-def deferred_downloads(monkeypatch):
-    """Streamlit's own registry of deferred downloads, observed (the callables are still registered)."""
-    registered = {}
-    original = MediaFileManager.add_deferred
-
-    def observe(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        registered[file_name] = data_callable
-        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", observe)
-    return registered
-
 
 def run_page(sql: str, lang: str = "ja") -> AppTest:
     at = AppTest.from_file(str(ROOT / "pages" / "sql.py"), default_timeout=60)
