@@ -30,7 +30,7 @@ CREDIT = "出典：国土交通省 国土数値情報（行政区域データ）
 _CODE = re.compile(r"^\d{6}$")
 
 
-class MunicipalChoropleth(Layer):
+class MunicipalChoropleth(mapassets.DataOnly, Layer):
     """Municipal polygons fetched once from the static file, filled by class from ``values_json``."""
 
     _template = Template("""

@@ -23,7 +23,7 @@ from folium.template import Template
 from streamlit.testing.v1 import AppTest
 
 import hostile
-from govmap import analytics_map, escape, mapassets, mapview
+from govmap import analytics_map, escape, mapassets, mapview, std_map
 
 ROOT = Path(__file__).resolve().parent.parent
 PAYLOAD = " ".join(hostile.TEMPLATE)
@@ -68,7 +68,7 @@ def test_data_only_elements_hand_on_their_output_uncompiled():
 
 def test_every_map_element_renders_without_a_second_compilation():
     classes = [mapassets.OrgCluster, mapassets.Circles, mapassets.Boundaries, mapassets.Legend, mapassets.Setup,
-               analytics_map._Choropleth]
+               analytics_map._Choropleth, std_map.MunicipalChoropleth]
     assert all(issubclass(c, mapassets.DataOnly) for c in classes)
 
 
