@@ -5,12 +5,12 @@ PY     := $(VENV)/bin/python
 CATALOG := data/catalog.duckdb
 CATALOG_INPUTS := $(wildcard data/seed/*.csv data/gazetteer/*.parquet data/taxonomy/*.csv etl/*.py etl/*.sql etl/views/*.sql data/standardisation/* govmap/normalize.py govmap/geocode.py govmap/search.py)
 
-.PHONY: run test install install-dev catalog validate docs bench clean browser-deps
+.PHONY: run test install install-dev catalog validate docs bench clean browser-deps db-deps
 
 run: install catalog  ## install, build the catalog if missing or stale, start the app
 	$(PY) -m streamlit run app.py
 
-test: install-dev browser-deps catalog  ## install everything and run the whole test suite
+test: install-dev browser-deps db-deps catalog  ## install everything and run the whole test suite
 	$(PY) -m pytest
 
 install: $(VENV)/.installed
@@ -28,6 +28,9 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt requirements-ass
 
 browser-deps:
 	bash scripts/install-browser.sh
+
+db-deps:  ## Debian's PostgreSQL binaries (the multi-replica store tests start their own server)
+	bash scripts/install-postgres.sh
 
 catalog: $(CATALOG)
 $(CATALOG): $(CATALOG_INPUTS) | install

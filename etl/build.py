@@ -22,6 +22,7 @@ from tqdm import tqdm
 
 from govmap import settings
 from govmap.buildlock import build_lock, catalog_watermark
+from govmap.store import describe as store_describe, exists as store_exists, locate as store_location
 from govmap.duplicates import find_duplicates
 from govmap.geocode import Gazetteer
 from etl import extract, load, standardisation, transform
@@ -71,14 +72,14 @@ def read_inputs(seed_dir: Path | None = None, gazetteer_dir: Path | None = None,
     meta: dict[str, str] = {}
     files = [seed_dir / "vendors.csv", seed_dir / "adoptions.csv", TAXONOMY,
              *sorted(gazetteer_dir.glob("*.parquet"))]
-    store_path = Path(store_path or settings.path("store_path"))
+    store_path = store_location(store_path)  # the SQLite file, or the PostgreSQL URL (GOVMAP_STORE_URL)
     meta["approval_watermark"] = "0"
-    if with_submissions and store_path.exists():
+    if with_submissions and store_exists(store_path):
         from etl.submissions import StoreUnreadable, approved_rows, digest, merge_approved  # no store on a fresh machine
         try:
             watermark, rows = approved_rows(store_path, with_watermark=True)
         except StoreUnreadable as exc:
-            print(f"WARNING: the submission store {store_path} cannot be read ({exc}); building WITHOUT approved "
+            print(f"WARNING: the submission store {store_describe(store_path)} cannot be read ({exc}); building WITHOUT approved "
                   "submissions. Restore the store from its backup (docs/submissions.md) and build again.",
                   file=sys.stderr)
             meta["submissions_skipped"] = str(exc)[:500]

@@ -4,6 +4,9 @@
   by ``python -m etl build`` and by every publish (govmap/publish.py), so two builds of one
   catalog never overlap.  The kernel drops it when the holder dies (kill -9 included), so a dead
   build never wedges the next one; ``is_building`` tells whether a live build holds it.
+  With the store on PostgreSQL (several replicas, docs/deploy.md) the build also holds an
+  advisory lock on the store's server, so builds on different hosts never overlap either; it too
+  goes when its holder dies (the server drops a dead connection's locks).
 * ``catalog_watermark(catalog)``: the store's approval watermark (audit seq of the latest
   approval or merge) the catalog in place was built with (``catalog_meta.approval_watermark``).
   A build whose watermark is lower than it is never swapped in (etl/build.py), so a slow or
@@ -28,10 +31,28 @@ def lock_path(catalog: Path) -> Path:
 
 
 @contextmanager
-def build_lock(catalog: Path, wait: float | None = None, on_wait=None):
+def build_lock(catalog: Path, wait: float | None = None, on_wait=None, store=None):
     """Hold the build lock of ``catalog``.  ``wait``: seconds to wait for it (None: as long as it
     takes, 0: not at all); BuildLocked when it stays taken.  ``on_wait()`` is called once if we
-    have to wait (e.g. to say so on the console)."""
+    have to wait (e.g. to say so on the console).  ``store``: the submission store (default: the
+    configured one); on PostgreSQL its server-wide build lock is taken first."""
+    from govmap import pgstore
+    from govmap.store import locate
+    where = locate(store)
+    if not isinstance(where, str):
+        with _file_lock(catalog, wait, on_wait):
+            yield
+        return
+    try:
+        with pgstore.build_lock(where, wait, on_wait):
+            with _file_lock(catalog, wait, on_wait):
+                yield
+    except TimeoutError as exc:
+        raise BuildLocked(f"another build of {catalog} is running ({exc})") from None
+
+
+@contextmanager
+def _file_lock(catalog: Path, wait: float | None, on_wait):
     path = lock_path(catalog)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -59,8 +80,14 @@ def build_lock(catalog: Path, wait: float | None = None, on_wait=None):
         os.close(fd)
 
 
-def is_building(catalog: Path) -> bool:
-    """True while a live process holds the build lock of ``catalog``."""
+def is_building(catalog: Path, store=None) -> bool:
+    """True while a live process holds the build lock of ``catalog`` (with the store on
+    PostgreSQL: or any replica holds the server-wide one)."""
+    from govmap import pgstore
+    from govmap.store import locate
+    where = locate(store)
+    if isinstance(where, str) and pgstore.building(where):
+        return True
     path = lock_path(catalog)
     if not path.exists():
         return False

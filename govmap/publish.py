@@ -35,6 +35,7 @@ from pathlib import Path
 
 from govmap import settings
 from govmap.buildlock import BuildLocked, build_lock, catalog_watermark, is_building
+from govmap import store as stores
 from govmap.store import Store
 
 ROOT = settings.ROOT
@@ -50,8 +51,9 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def _paths(store_path: Path | None, catalog_path: Path | None) -> tuple[Path, Path]:
-    return (Path(store_path or settings.path("store_path")), Path(catalog_path or settings.path("catalog_path")))
+def _paths(store_path: Path | str | None, catalog_path: Path | None) -> tuple[Path | str, Path]:
+    """(the store: a SQLite file or a PostgreSQL URL, the catalog file)."""
+    return stores.locate(store_path), Path(catalog_path or settings.path("catalog_path"))
 
 
 def log_path(catalog_path: Path) -> Path:
@@ -70,8 +72,9 @@ def request(requested_by: str, store_path: Path | None = None, catalog_path: Pat
 def start_builder(store_path: Path | None = None, catalog_path: Path | None = None) -> subprocess.Popen:
     """``python -m etl publish`` in its own session, output appended to the publish log."""
     store_path, catalog_path = _paths(store_path, catalog_path)
-    env = {**os.environ, "GOVMAP_STORE_PATH": str(store_path), "GOVMAP_CATALOG_PATH": str(catalog_path),
-           "PYTHONPATH": str(ROOT)}
+    where = {"GOVMAP_STORE_URL": store_path} if isinstance(store_path, str) else \
+        {"GOVMAP_STORE_PATH": str(store_path), "GOVMAP_STORE_URL": ""}
+    env = {**os.environ, **where, "GOVMAP_CATALOG_PATH": str(catalog_path), "PYTHONPATH": str(ROOT)}
     catalog_path.parent.mkdir(parents=True, exist_ok=True)
     log_file = log_path(catalog_path)
     try:
@@ -106,11 +109,13 @@ def resume(store_path: Path | None = None, catalog_path: Path | None = None, *, 
     store_path, catalog_path = _paths(store_path, catalog_path)
     if not force and not due(store_path, catalog_path):
         return "skipped"
-    if not store_path.exists() or is_building(catalog_path):
-        return "running" if store_path.exists() else "idle"
+    if not stores.exists(store_path):
+        return "idle"
+    if is_building(catalog_path, store_path):
+        return "running"
     store = Store(store_path)
     try:
-        with build_lock(catalog_path, wait=0):  # no build runs: what was claimed and is unfinished died
+        with build_lock(catalog_path, wait=0, store=store_path):  # no build runs: what was claimed and is unfinished died
             abandoned = store.publish_abandoned(_now(), INTERRUPTED + "the build process ended without finishing "
                                                 f"(see {log_path(catalog_path).name}); published by the next run")
     except BuildLocked:
@@ -143,10 +148,10 @@ def wait(timeout: float | None = None, store_path: Path | None = None, catalog_p
     pairs = [_paths(store_path, catalog_path)] if store_path or catalog_path else list(_requested)
     deadline = None if timeout is None else time.monotonic() + timeout
     for store_path, catalog_path in pairs:
-        if not store_path.exists():
+        if not stores.exists(store_path):
             continue
         store = Store(store_path)
-        while any(r["finished_at"] is None for r in store.publishes(limit=50)) or is_building(catalog_path):
+        while any(r["finished_at"] is None for r in store.publishes(limit=50)) or is_building(catalog_path, store_path):
             if deadline is not None and time.monotonic() > deadline:
                 return False
             time.sleep(0.2)
@@ -165,7 +170,7 @@ def run_builder(store_path: Path | None = None, catalog_path: Path | None = None
     store = Store(store_path)
     while True:
         try:
-            with build_lock(catalog_path, wait=lock_wait):
+            with build_lock(catalog_path, wait=lock_wait, store=store_path):
                 while _one_round(store, catalog_path):
                     pass
         except BuildLocked:

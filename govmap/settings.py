@@ -34,6 +34,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Folder with the derived gazetteer Parquet files."),
     Setting("store_path", str(ROOT / "data" / "store" / "submissions.sqlite"),
             "SQLite (WAL) store for vendor submissions, reviewer lockouts and the audit log."),
+    Setting("store_url", "",
+            "PostgreSQL URL (postgresql://user@host:5432/db) of the store instead of the SQLite file, for several "
+            "app processes behind a load balancer (docs/deploy.md). Empty: the SQLite file store_path."),
     Setting("max_returned_rows", 1000,
             "Row cap of the one catalog query function and the SQL console; more rows are reported as truncated."),
     Setting("sql_time_limit_ms", 3000,

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from govmap import settings
+from govmap import pgstore, settings
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS submissions (
@@ -209,15 +209,47 @@ def _migrate(con: sqlite3.Connection) -> None:
     con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
-class Store:
-    """One SQLite file.  Open a connection per call (cheap), never share one across threads."""
+def locate(where: Path | str | None = None) -> Path | str:
+    """Where the store is: ``where`` if given (a file path, or a ``postgresql://`` URL), else the
+    ``store_url`` setting (GOVMAP_STORE_URL) when set, else the SQLite file ``store_path``."""
+    if where is not None and str(where) != "":
+        return str(where) if pgstore.is_url(str(where)) else Path(where)
+    url = str(settings.get("store_url") or "").strip()
+    return url if url else settings.path("store_path")
 
-    _ready: set[str] = set()  # files whose schema this process has already made sure of
+
+def exists(where: Path | str | None = None) -> bool:
+    """Whether there is a store to read: the SQLite file exists (a server store always "exists":
+    reaching it is the connection's business)."""
+    where = locate(where)
+    return True if isinstance(where, str) else Path(where).exists()
+
+
+def describe(where: Path | str | None = None) -> str:
+    """The store's location for people (a server URL without its password)."""
+    where = locate(where)
+    return pgstore.redact(where) if isinstance(where, str) else str(where)
+
+
+class Store:
+    """One SQLite file (the embedded default) or one PostgreSQL database (``GOVMAP_STORE_URL``,
+    for several app processes; govmap/pgstore.py).  Open a connection per call (cheap), never
+    share one across threads."""
+
+    _ready: set[str] = set()  # stores whose schema this process has already made sure of
 
     def __init__(self, path: Path | str | None = None):
-        self.path = Path(path or settings.path("store_path"))
-        if str(self.path) in Store._ready and self.path.exists():
+        where = locate(path)
+        self.url = where if isinstance(where, str) else None
+        self.path = None if self.url else Path(where)
+        key = self.url or str(self.path)
+        if key in Store._ready and (self.url or self.path.exists()):
             return  # pages build a Store on every run: do not take the write lock each time
+        if self.url:
+            with self._connect() as con:
+                pgstore.create_schema(con, SCHEMA_VERSION)
+            Store._ready.add(key)
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as con:
             con.execute("PRAGMA journal_mode=WAL")  # persistent: stays on for every later connection
@@ -228,10 +260,19 @@ class Store:
                 con.execute("ROLLBACK")
                 raise
             con.execute("COMMIT")
-        Store._ready.add(str(self.path))
+        Store._ready.add(key)
+
+    @property
+    def where(self) -> str:
+        """Where this store is, for messages (no password)."""
+        return pgstore.redact(self.url) if self.url else str(self.path)
 
     @contextmanager
     def _connect(self):
+        if self.url:
+            with pgstore.connect(self.url) as con:
+                yield con
+            return
         try:
             con = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
         except sqlite3.DatabaseError as exc:
@@ -252,9 +293,13 @@ class Store:
 
     @contextmanager
     def transaction(self):
-        """One write transaction (BEGIN IMMEDIATE ... COMMIT); rolled back on any exception."""
+        """One write transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: the same one-writer lock) ...
+        COMMIT; rolled back on any exception."""
         with self._connect() as con:
-            con.execute("BEGIN IMMEDIATE")
+            if self.url:
+                pgstore.begin_write(con)
+            else:
+                con.execute("BEGIN IMMEDIATE")
             try:
                 yield con
             except BaseException:
@@ -266,12 +311,20 @@ class Store:
     def snapshot(self):
         """A read-only, consistent view (one read transaction) for lists and for the ETL."""
         with self._connect() as con:
-            con.execute("PRAGMA query_only=ON")
-            con.execute("BEGIN")
+            if self.url:
+                pgstore.begin_read(con)
+            else:
+                con.execute("PRAGMA query_only=ON")
+                con.execute("BEGIN")
             try:
                 yield con
             finally:
                 con.execute("COMMIT")
+
+    def ping(self) -> None:
+        """Read something: raises the store's exception when it cannot be used."""
+        with self.snapshot() as con:
+            con.execute("SELECT count(*) FROM submissions").fetchone()
 
     # -- rate limits -----------------------------------------------------------------------
     @staticmethod
@@ -336,8 +389,8 @@ class Store:
         key = (attempt.scope, attempt.subject)
         con.execute("DELETE FROM guard_failures WHERE scope = ? AND subject = ? AND address = ?", (*key, attempt.address))
         if not attempt.known:
-            con.execute("UPDATE guard_failures SET failures = max(failures - 1, 0) WHERE scope = ? AND subject = ? "
-                        "AND address = '*'", key)
+            con.execute("UPDATE guard_failures SET failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END "
+                        "WHERE scope = ? AND subject = ? AND address = '*'", key)
         Store.remember(con, attempt.scope, attempt.subject, attempt.address, now)
 
     @staticmethod
@@ -397,8 +450,8 @@ class Store:
     def publish_requested(self, requested_by: str, at: str) -> int:
         """Record a publish request (with the approval watermark it asks for); its id."""
         with self.transaction() as con:
-            return con.execute("INSERT INTO publishes (requested_by, requested_at, watermark) VALUES (?, ?, ?)",
-                               (requested_by, at, self.approval_watermark_in(con))).lastrowid
+            return con.execute("INSERT INTO publishes (requested_by, requested_at, watermark) VALUES (?, ?, ?) "
+                               "RETURNING id", (requested_by, at, self.approval_watermark_in(con))).fetchone()[0]
 
     def publish_claim(self, at: str, pid: int) -> list[int]:
         """Claim every request nobody has started (the caller holds the build lock)."""
@@ -431,6 +484,11 @@ class Store:
             return [dict(r) for r in con.execute("SELECT * FROM publishes ORDER BY id DESC LIMIT ?", (limit,))]
 
     def integrity_ok(self) -> bool:
+        """SQLite's integrity check; a PostgreSQL server checks its own pages (a damaged one raises
+        StoreCorrupt on use), so there it is a successful read."""
+        if self.url:
+            self.ping()
+            return True
         with self.snapshot() as con:
             return con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 

@@ -52,3 +52,28 @@ def deferred_downloads(monkeypatch):
 
     monkeypatch.setattr(MediaFileManager, "add_deferred", observe)
     return registered
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL server (Debian's binaries, temp folder, loopback), for the session."""
+    from pgserver import PostgresServer
+    server = PostgresServer().start()
+    server.wait_ready()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:
+    """A fresh, empty database on the test server."""
+    return pg_server.new_database()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_where(request, tmp_path):
+    """Where a test's submission store lives: the embedded SQLite file, and (the same test again)
+    a fresh database on the real PostgreSQL test server (GOVMAP_STORE_URL deployments)."""
+    if request.param == "sqlite":
+        return tmp_path / "store.sqlite"
+    return request.getfixturevalue("pg_server").new_database()

@@ -16,9 +16,9 @@ from govmap.submissions import InvalidToken, Submissions
 
 
 @pytest.fixture
-def subs(tmp_path, monkeypatch) -> Submissions:
+def subs(store_where, monkeypatch) -> Submissions:
     monkeypatch.setenv("GOVMAP_SUBMIT_POW_BITS", "8")
-    return Submissions(Store(tmp_path / "store.sqlite"))
+    return Submissions(Store(store_where))  # SQLite and PostgreSQL (conftest.store_where)
 
 
 def proof(subs: Submissions, address: str) -> tuple[str, str]:

@@ -26,8 +26,8 @@ def alice_hash() -> str:
 
 
 @pytest.fixture
-def store(tmp_path) -> Store:
-    return Store(tmp_path / "store.sqlite")
+def store(store_where) -> Store:
+    return Store(store_where)  # SQLite and PostgreSQL (conftest.store_where)
 
 
 def local(alice_hash) -> auth.ReviewConfig:
@@ -71,7 +71,7 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(store, a
         auth.local_login(store, config, "alice", PASSWORD, now=1100.0)
     assert info.value.reason == "locked"
     # A restart does not unlock it (the state is in the store), the lockout's end does.
-    assert Store(store.path).locked_for("login", "local:alice", "local", now=1100.0) > 0
+    assert Store(store.url or store.path).locked_for("login", "local:alice", "local", now=1100.0) > 0
     assert auth.local_login(store, config, "alice", PASSWORD, now=1602.0).label == "alice"
 
 

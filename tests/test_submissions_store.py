@@ -1,4 +1,5 @@
-"""The submission store on a real SQLite file: durability settings, receipts and tokens, revisions,
+"""The submission store on a real SQLite file and on a real PostgreSQL server (every test that
+takes ``subs`` runs on both): durability settings, receipts and tokens, revisions,
 reviewer actions as single transactions, the append-only hash-chained audit log, rate limits."""
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ ALICE = Actor("local:alice", "alice")
 
 
 @pytest.fixture
-def subs(tmp_path) -> Submissions:
-    return Submissions(Store(tmp_path / "store.sqlite"))
+def subs(store_where) -> Submissions:
+    return Submissions(Store(store_where))
 
 
 def sent(subs, name="株式会社テストガバメント", token="tok", nonce="n1", **kwargs):
@@ -26,7 +27,8 @@ def sent(subs, name="株式会社テストガバメント", token="tok", nonce="
     return subs.submit(payload, contact, token=token, nonce=nonce, **kwargs)
 
 
-def test_store_is_wal_with_full_synchronous_commits(subs):
+def test_store_is_wal_with_full_synchronous_commits(tmp_path):
+    subs = Submissions(Store(tmp_path / "store.sqlite"))
     with subs.store.transaction() as con:
         assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert con.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL: durable when COMMIT returns
@@ -44,7 +46,8 @@ def test_receipt_is_readable_and_the_token_is_needed_to_see_the_status(subs):
         subs.lookup(receipt, "wrong")
     with pytest.raises(InvalidToken):  # an unknown receipt looks exactly like a wrong token
         subs.lookup("2222222222", "tok")
-    stored = sqlite3.connect(subs.store.path).execute("SELECT token_hash FROM submissions").fetchone()[0]
+    with subs.store.snapshot() as con:
+        stored = con.execute("SELECT token_hash FROM submissions").fetchone()[0]
     assert "tok" not in stored and len(stored) == 64
 
 
@@ -120,16 +123,23 @@ def test_an_update_proposal_is_published_into_the_organisation_the_vendor_named(
 def test_the_audit_log_and_versions_are_append_only(subs):
     receipt = sent(subs).receipt
     subs.approve(receipt, ALICE, 1)
-    con = sqlite3.connect(subs.store.path)
+    if subs.store.url:
+        import psycopg
+        con, errors, trigger = psycopg.connect(subs.store.url, autocommit=True), psycopg.Error, \
+            "audit_log_append_only ON audit_log"
+    else:
+        con, errors, trigger = sqlite3.connect(subs.store.path), sqlite3.DatabaseError, "audit_log_no_update"
     for sql in ("UPDATE audit_log SET actor = 'mallory'", "DELETE FROM audit_log",
                 "UPDATE versions SET payload = '{}'", "DELETE FROM versions"):
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        with pytest.raises(errors, match="append-only"):
             con.execute(sql)
     assert subs.verify_audit_chain()
-    # Someone with the file can drop the trigger; the hash chain still shows the edit.
-    con.execute("DROP TRIGGER audit_log_no_update")
+    # Someone with the file (or the database owner's password) can drop the trigger; the hash
+    # chain still shows the edit.
+    con.execute(f"DROP TRIGGER {trigger}")
     con.execute("UPDATE audit_log SET reason = 'edited' WHERE action = 'approve'")
     con.commit()
+    con.close()
     assert not subs.verify_audit_chain()
 
 

@@ -44,7 +44,7 @@ def resume_publishing() -> None:
     """On the first run after the app starts, then at most every ``publish_check_seconds``: finish
     the publishes a dead app or build left (govmap/publish.py resume), in the background so no
     page waits for it.  A failure here is logged; the next check tries again."""
-    store_path, catalog_path = settings.path("store_path"), settings.path("catalog_path")
+    store_path, catalog_path = None, settings.path("catalog_path")  # None: the configured store
     if not publish.due(store_path, catalog_path):
         return
 
@@ -63,8 +63,7 @@ def require_store() -> None:
     the page: the form and what the vendor typed stay on screen for a later retry."""
     from govmap.store import DiskFull, Store, StoreUnavailable
     try:
-        with Store().snapshot() as con:
-            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        Store().ping()
     except DiskFull as exc:
         store_unavailable(exc)
     except StoreUnavailable as exc:

@@ -128,7 +128,7 @@ def act(store: subs.Submissions, receipt: str, version: int) -> None:
         return
     if action in ("approve", "merge"):
         try:
-            publish.request(actor.id, store.store.path)
+            publish.request(actor.id, store.store.url or store.store.path)
         except (StoreUnavailable, OSError):  # saved; the next resume (govmap/publish.py) publishes it
             st.session_state["rev_notice"] = ("warning", "rev.publish.deferred")
             return

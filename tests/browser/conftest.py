@@ -65,12 +65,13 @@ def wait_healthy(base: str, proc: subprocess.Popen, log: Path, timeout: float = 
 
 
 @contextlib.contextmanager
-def streamlit_server(folder: Path, log: Path, env: dict | None = None):
-    """`streamlit run app.py` in ``folder`` on a free loopback port; yields its base URL, stops it after."""
+def streamlit_server(folder: Path, log: Path, env: dict | None = None, args: tuple = ()):
+    """`streamlit run app.py` in ``folder`` on a free loopback port; yields its base URL, stops it after.
+    ``args``: more command-line options (e.g. ``--secrets.files``)."""
     port = free_port()
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
                "--server.port", str(port), "--server.headless", "true", "--server.fileWatcherType", "none",
-               "--browser.gatherUsageStats", "false"]
+               "--browser.gatherUsageStats", "false", *args]
     with log.open("w") as out:
         proc = subprocess.Popen(command, cwd=folder, env={**os.environ, **(env or {})},
                                 stdout=out, stderr=subprocess.STDOUT)
@@ -94,3 +95,31 @@ def shipped_app(built_catalog: Path, tmp_path_factory, name: str):
            "GOVMAP_STORE_PATH": str(folder / "store.sqlite")}
     with streamlit_server(ROOT, folder / "streamlit.log", env) as base:
         yield base
+
+
+def fill_submission(page, name: str, service: str) -> None:
+    """Fill in the 掲載申請 form (ja) with the required fields, wait for the browser's proof of work
+    and send it; returns when the page says it was accepted."""
+    from playwright.sync_api import expect
+
+    def text(label: str, value: str) -> None:
+        box = page.get_by_label(label, exact=True)
+        box.fill(value)
+        box.press("Tab")
+
+    text("名称(日本語、法人格を含む) *", name)
+    page.get_by_label("組織の種類 *").click()
+    page.get_by_role("option", name="スタートアップ").click()
+    text("Webサイト", "https://browser.example.jp")
+    text("郵便番号", "150-0002")
+    expect(page.get_by_label("都道府県 *")).to_have_value("東京都", timeout=30_000)  # filled from the postal code
+    text("サービス名(日本語) *", service)
+    page.get_by_label("カテゴリ(5個まで) *").click()
+    page.get_by_role("option").first.click()
+    page.keyboard.press("Escape")
+    text("担当者名 *", "山田 花子")
+    text("メールアドレス *", "hanako@example.jp")
+    page.get_by_text("入力した組織・サービス・導入実績の情報が公開されることに同意します", exact=False).click()
+    page.wait_for_function("() => globalThis.govmapPowMs !== undefined", timeout=60_000)
+    page.get_by_role("button", name="申請する").click()
+    page.get_by_text("申請を受け付けました").wait_for(timeout=30_000)
