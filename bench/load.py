@@ -3,7 +3,9 @@
 Starts the app on 127.0.0.1 (a free port, map tiles off, an empty store in a temporary directory),
 then for each buyer count opens that many Streamlit websocket clients (`websockets`, speaking the
 same protobuf BackMsg/ForwardMsg protocol as the browser: widget states, the URL's query string,
-the hashes of cached large messages).  Each buyer loads the search page, then all start together
+the hashes of cached large messages).  With ``--replicas N`` it starts N app processes on the
+same catalog and keeps each buyer on one of them (sticky sessions, as behind a load balancer);
+CPU and RSS are then the sum over the processes.  Each buyer loads the search page, then all start together
 and each does ``--steps`` updates (a search or a category facet click, from a fixed list), one
 after the other, each timed from sending the rerun to the server's "script finished".
 
@@ -13,6 +15,7 @@ app's RSS after the phase.  Documented in docs/benchmarks.md.
 
     .venv/bin/python -m bench.load --buyers 1,10,25,50 --steps 6
     .venv/bin/python -m bench.load --catalog bench/results/synthetic-100000.duckdb --buyers 1,10,25
+    .venv/bin/python -m bench.load --replicas 2 --buyers 1,10,25,50     # two app processes (docs/deploy.md)
 """
 
 from __future__ import annotations
@@ -46,9 +49,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(port: int, catalog: Path | None, store_dir: str, root: Path = ROOT) -> subprocess.Popen:
+def start_app(port: int, catalog: Path | None, store_dir: str, root: Path = ROOT, store_url: str = "") -> subprocess.Popen:
     env = {**os.environ, "GOVMAP_MAP_TILES": "none", "GOVMAP_STORE_PATH": str(Path(store_dir) / "submissions.sqlite"),
-           **({"GOVMAP_CATALOG_PATH": str(catalog)} if catalog else {})}
+           "GOVMAP_STORE_URL": store_url, **({"GOVMAP_CATALOG_PATH": str(catalog)} if catalog else {})}
     return subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                              "--server.address", "127.0.0.1", "--server.headless", "true",
                              "--browser.gatherUsageStats", "false"],
@@ -166,9 +169,10 @@ async def buyer_run(port: int, index: int, steps: int, start: asyncio.Event, rea
                 failures.append(buyer.errors[-1])
 
 
-async def phase(port: int, pid: int, buyers: int, steps: int, timeout_s: float) -> dict:
+async def phase(ports: list[int], pids: list[int], buyers: int, steps: int, timeout_s: float) -> dict:
+    """One timed phase; buyer i stays on replica i mod N (what a load balancer's sticky sessions do)."""
     start, ready, times, failures = asyncio.Event(), [], [], []
-    tasks = [asyncio.create_task(buyer_run(port, i, steps, start, ready, timeout_s, times, failures))
+    tasks = [asyncio.create_task(buyer_run(ports[i % len(ports)], i, steps, start, ready, timeout_s, times, failures))
              for i in range(buyers)]
     loaded = time.monotonic()
     while len(ready) < buyers and not any(t.done() for t in tasks):
@@ -179,10 +183,10 @@ async def phase(port: int, pid: int, buyers: int, steps: int, timeout_s: float) 
         if t.done() and t.exception():
             raise t.exception()
     await asyncio.sleep(1.0)  # let the page loads' work settle before measuring
-    cpu0, wall0 = cpu_seconds(pid), time.perf_counter()
+    cpu0, wall0 = sum(cpu_seconds(pid) for pid in pids), time.perf_counter()
     start.set()
     await asyncio.gather(*tasks)
-    cpu = cpu_seconds(pid) - cpu0
+    cpu = sum(cpu_seconds(pid) for pid in pids) - cpu0
     wall = time.perf_counter() - wall0
     times.sort()
     for message in sorted(set(failures)):
@@ -191,7 +195,8 @@ async def phase(port: int, pid: int, buyers: int, steps: int, timeout_s: float) 
     return {"buyers": buyers, "updates": len(times), "failed": len(failures),
             "cpu_s_per_update": cpu / max(len(times), 1), "p50_s": statistics.median(times) if times else float("nan"),
             "p95_s": q[18] if times else float("nan"), "max_s": times[-1] if times else float("nan"),
-            "wall_s": wall, "rss_mb": rss_mb(pid), "peak_rss_mb": rss_mb(pid, "VmHWM")}
+            "wall_s": wall, "rss_mb": sum(rss_mb(pid) for pid in pids),
+            "peak_rss_mb": sum(rss_mb(pid, "VmHWM") for pid in pids)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -202,32 +207,42 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--timeout", type=float, default=120, help="seconds one update may take before it fails")
     p.add_argument("--app-root", type=Path, default=ROOT,
                    help="checkout whose app.py to run (e.g. an older commit's `git archive`, for before/after)")
+    p.add_argument("--replicas", type=int, default=1,
+                   help="app processes serving the buyers (each buyer sticks to one, as behind a load balancer)")
+    p.add_argument("--store-url", default="",
+                   help="PostgreSQL URL for the replicas' store (docs/deploy.md); buyers never write to it, so "
+                        "the default, one SQLite file in a temp folder shared by the replicas, measures the same")
     args = p.parse_args(argv)
-    port = free_port()
+    ports = [free_port() for _ in range(args.replicas)]
     with tempfile.TemporaryDirectory(prefix="govmap-load-") as store_dir:
         catalog = args.catalog.resolve() if args.catalog else ROOT / "data" / "catalog.duckdb"
-        app = start_app(port, catalog, store_dir, args.app_root.resolve())
+        apps = [start_app(port, catalog, store_dir, args.app_root.resolve(), args.store_url) for port in ports]
+        pids = [app.pid for app in apps]
         try:
-            wait_healthy(port)
+            for port in ports:
+                wait_healthy(port)
             load = os.getloadavg()[0]
-            print(f"app {args.app_root} pid {app.pid} on 127.0.0.1:{port}, catalog {catalog}, "
+            print(f"app {args.app_root}: {len(apps)} replica(s), pids {pids} on 127.0.0.1:{ports}, catalog {catalog}, "
                   f"nproc {os.cpu_count()}, load average before {load:.2f}", flush=True)
-            asyncio.run(phase(port, app.pid, 1, 2, args.timeout))  # warm: catalog loaded, imports done
+            for port, pid in zip(ports, pids):  # warm each: catalog loaded, imports done
+                asyncio.run(phase([port], [pid], 1, 2, args.timeout))
             print("| buyers | updates | failed | CPU-s/update | p50 s | p95 s | max s | wall s | RSS MB | peak RSS MB |")
             print("|---|---|---|---|---|---|---|---|---|---|")
             for n in [int(x) for x in args.buyers.split(",") if x.strip()]:
-                r = asyncio.run(phase(port, app.pid, n, args.steps, args.timeout))
+                r = asyncio.run(phase(ports, pids, n, args.steps, args.timeout))
                 print(f"| {r['buyers']} | {r['updates']} | {r['failed']} | {r['cpu_s_per_update']:.3f} | "
                       f"{r['p50_s']:.2f} | {r['p95_s']:.2f} | {r['max_s']:.2f} | {r['wall_s']:.1f} | "
                       f"{r['rss_mb']:.0f} | {r['peak_rss_mb']:.0f} |", flush=True)
             print(f"load average after {os.getloadavg()[0]:.2f}")
         finally:
-            app.terminate()
-            try:
-                app.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                app.kill()
-                app.wait()
+            for app in apps:
+                app.terminate()
+            for app in apps:
+                try:
+                    app.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    app.kill()
+                    app.wait()
     return 0
 
 

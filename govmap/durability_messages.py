@@ -43,6 +43,13 @@ MESSAGES = {
         "The submission store cannot be read (e.g. a damaged file). Sending, status lookups and reviews are unavailable "
         "right now. The map, search and vendor pages keep working. Operators: see “When something fails” in "
         "docs/submissions.md."),
+    "store.unreachable": _m(
+        "申請データのデータベースサーバーに接続できません。申請の送信・状況確認・審査は現在利用できません"
+        "(送信された内容は受け付けられておらず、入力内容はこの画面に残っています)。地図・検索・ベンダー情報は引き続き利用できます。"
+        "しばらくしてからもう一度お試しください。運営者は docs/deploy.md の「障害時の対応」を参照してください。",
+        "The submission database server cannot be reached. Sending, status lookups and reviews are unavailable right "
+        "now (nothing you send now is received; what you typed stays on this page). The map, search and vendor pages "
+        "keep working. Try again in a while. Operators: see “When something fails” in docs/deploy.md."),
     "store.busy": _m(
         "保存領域が一時的に使用中のため、保存できませんでした。この送信は受け付けられていません。入力内容は残っています。"
         "もう一度「送信」を押してください。",
@@ -61,3 +68,14 @@ MESSAGES = {
 }
 
 i18n.register(MESSAGES)
+
+
+def store_problem(exc: Exception, *, form: bool = False) -> str:
+    """The message key for a store that cannot be used: a full disk, an unreachable database
+    server, or a damaged store.  ``form``: the submit form's wording (nothing was received)."""
+    from govmap.store import DiskFull, StoreUnreachable
+    if isinstance(exc, DiskFull):
+        return "store.disk_full" if form else "store.disk_full_page"
+    if isinstance(exc, StoreUnreachable):
+        return "store.unreachable"
+    return "store.unavailable"

@@ -181,7 +181,7 @@ def _errors():
 
 def translate(exc: Exception, url: str):
     """The store's exception for a psycopg error (None: not one we name)."""
-    from govmap.store import DiskFull, StoreCorrupt, StoreUnavailable
+    from govmap.store import DiskFull, StoreCorrupt, StoreUnavailable, StoreUnreachable
     psycopg = _errors()
     text = f"{type(exc).__name__}: {redact(str(exc)).strip()} ({redact(url)})"
     state = getattr(getattr(exc, "diag", None), "sqlstate", None) or getattr(exc, "sqlstate", None) or ""
@@ -189,7 +189,9 @@ def translate(exc: Exception, url: str):
         return DiskFull(text)
     if state in ("XX001", "XX002"):
         return StoreCorrupt(text)
-    if isinstance(exc, psycopg.OperationalError) or state.startswith(("08", "53", "57", "58")):
+    if isinstance(exc, psycopg.OperationalError) and not state or state.startswith(("08", "57P")):
+        return StoreUnreachable(text)  # no connection, server shutting down or restarting
+    if isinstance(exc, psycopg.OperationalError) or state.startswith(("53", "57", "58")):
         return StoreUnavailable(text)
     return None
 

@@ -155,6 +155,10 @@ class DiskFull(StoreUnavailable):
     """SQLite reported 'database or disk is full': the write was rolled back, nothing was stored."""
 
 
+class StoreUnreachable(StoreUnavailable):
+    """The store's database server (GOVMAP_STORE_URL) cannot be reached or refuses connections."""
+
+
 class StoreCorrupt(StoreUnavailable):
     """The store file is damaged or not a SQLite database."""
 

@@ -73,9 +73,9 @@ def require_store() -> None:
 
 def store_unavailable(exc: Exception) -> None:
     """What a page shows when the submission store cannot be used (disk full, damaged file)."""
-    from govmap.store import DiskFull
+    from govmap.durability_messages import store_problem
     logging.getLogger("govmap.store").error("submission store unavailable: %s", exc)
-    st.error(t("store.disk_full_page" if isinstance(exc, DiskFull) else "store.unavailable"))
+    st.error(t(store_problem(exc)))
 
 
 def leave_pages_folder_mode() -> None:

@@ -11,7 +11,8 @@ import streamlit as st
 
 from govmap import auth, diff, escape, publish
 from govmap import submissions as subs
-from govmap.store import DiskFull, StoreUnavailable
+from govmap.durability_messages import store_problem
+from govmap.store import StoreUnavailable
 from ui import context
 from ui.submitform import client_address, labelled
 
@@ -124,7 +125,7 @@ def act(store: subs.Submissions, receipt: str, version: int) -> None:
         st.session_state["rev_notice"] = ("error", f"rev.need.{action}")
         return
     except StoreUnavailable as exc:  # disk full / damaged store: the decision was not saved
-        st.session_state["rev_notice"] = ("error", "store.disk_full_page" if isinstance(exc, DiskFull) else "store.unavailable")
+        st.session_state["rev_notice"] = ("error", store_problem(exc))
         return
     if action in ("approve", "merge"):
         try:

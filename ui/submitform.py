@@ -14,8 +14,9 @@ from govmap import antiautomation as aa
 from govmap import escape, i18n, settings
 from govmap import submission_form as sf
 from govmap import submissions as subs
+from govmap.durability_messages import store_problem
 from govmap.geocode import Gazetteer
-from govmap.store import ChallengeRefused, DiskFull, Limit, RateLimited, StoreUnavailable
+from govmap.store import ChallengeRefused, Limit, RateLimited, StoreUnavailable
 from ui import context
 
 P = "f."
@@ -261,7 +262,7 @@ def send(categories: set[str], catalog_records: list[dict]) -> None:
         put("notice", message("sub.status.not_revisable"))
         return
     except StoreUnavailable as exc:  # disk full or damaged store: nothing was stored, the form is kept
-        put("notice", message("store.disk_full" if isinstance(exc, DiskFull) else "store.unavailable"))
+        put("notice", message(store_problem(exc, form=True)))
         return
     token = state("edit_token") if revising else state("token")
     clear_form()
