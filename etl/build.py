@@ -25,8 +25,8 @@ from govmap.buildlock import build_lock, catalog_watermark
 from govmap.store import describe as store_describe, exists as store_exists, locate as store_location
 from govmap.duplicates import find_duplicates
 from govmap.geocode import Gazetteer
-from etl import extract, load, standardisation, transform
-from etl.validate import Problem, validate_inputs
+from etl import extract, facts as facts_mod, load, research as research_mod, standardisation, transform
+from etl.validate import Problem, drop_repeated_adoptions, validate_adoptions, validate_vendors
 
 ROOT = settings.ROOT
 TAXONOMY = ROOT / "data" / "taxonomy" / "categories.csv"
@@ -58,16 +58,28 @@ class Inputs:
     services: pd.DataFrame | None = None  # services with profiles (approved submissions)
     meta: dict[str, str] = field(default_factory=dict)  # extra catalog_meta facts (submissions digest)
     std: standardisation.StdInputs | None = None  # core systems (標準化) figures, data/standardisation
+    research: research_mod.Research = field(default_factory=research_mod.Research.empty)  # data/research
 
 
 def read_inputs(seed_dir: Path | None = None, gazetteer_dir: Path | None = None,
                 store_path: Path | None = None, with_submissions: bool = True,
-                with_standardisation: bool = True) -> Inputs:
-    """Seed data + gazetteer + taxonomy + the standardisation figures (data/standardisation), plus
-    approved vendor submissions from the store."""
+                with_standardisation: bool = True, research_dir: Path | None = None,
+                with_research: bool = True) -> Inputs:
+    """Seed data + researched slices (data/research) + gazetteer + taxonomy + the standardisation
+    figures (data/standardisation), plus approved vendor submissions from the store."""
     seed_dir = Path(seed_dir or settings.path("seed_dir"))
     gazetteer_dir = Path(gazetteer_dir or settings.path("gazetteer_dir"))
     vendors, adoptions = extract.read_seed(seed_dir)
+    std = standardisation.read() if with_standardisation else None
+    research = research_mod.read(Path(research_dir or settings.path("research_dir"))) if with_research else research_mod.Research.empty()
+    if len(research.organisations) or len(research.adoptions) or len(research.facts):
+        if std is not None:
+            numbered = _with_fact_numbers(pd.concat([vendors, research_mod.vendor_rows(research)], ignore_index=True).fillna(""), research)
+            matched = standardisation.vendor_orgs(std.packages, numbered)
+            research_mod.resolve_keys(research, {f"std_{cn}": org for cn, org in zip(matched["corporate_number"], matched["org_id"])
+                                                 if org != f"std_{cn}"})
+        vendors = pd.concat([vendors, research_mod.vendor_rows(research)], ignore_index=True).fillna("")
+        adoptions = pd.concat([adoptions, research_mod.adoption_rows(research)], ignore_index=True).fillna("")
     services = None
     meta: dict[str, str] = {}
     files = [seed_dir / "vendors.csv", seed_dir / "adoptions.csv", TAXONOMY,
@@ -91,17 +103,46 @@ def read_inputs(seed_dir: Path | None = None, gazetteer_dir: Path | None = None,
             meta["approval_watermark"] = str(watermark)
     tables = extract.read_gazetteer(gazetteer_dir)
     gaz = Gazetteer(tables["municipalities"], tables["prefectures"], tables["postal_codes"])
-    std = standardisation.read() if with_standardisation else None
-    files += std.files if std else []
-    return Inputs(vendors, adoptions, extract.read_categories(TAXONOMY), tables, gaz, files, services, meta, std)
+    files += (std.files if std else []) + research.files
+    return Inputs(vendors, adoptions, extract.read_categories(TAXONOMY), tables, gaz, files, services, meta, std, research)
+
+
+def _with_fact_numbers(vendors: pd.DataFrame, research: research_mod.Research) -> pd.DataFrame:
+    """A copy of ``vendors`` with the 法人番号 researched facts give, so the conformance list's vendors
+    are matched to organisations by number (etl/standardisation.vendor_orgs)."""
+    facts = research.facts
+    numbers = facts[facts["entity_kind"].eq("organisation") & facts["field"].eq("corporate_number")]
+    by_org = dict(zip(numbers["entity_key"], numbers["value"]))
+    out = vendors.copy()
+    out["corporate_number"] = [cn or by_org.get(k, "") for k, cn in zip(out["vendor_key"], out["corporate_number"])]
+    return out
 
 
 def check(inputs: Inputs) -> list[Problem]:
     """Every problem in the inputs (errors and warnings), including likely duplicates."""
-    problems = validate_inputs(inputs.vendors, inputs.adoptions, set(inputs.categories["code"]), inputs.gaz)
+    categories = set(inputs.categories["code"])
+    org_keys, service_keys = known_keys(inputs)
+    problems = validate_vendors(inputs.vendors, categories, inputs.gaz)
+    problems += validate_adoptions(inputs.adoptions, org_keys, categories, inputs.gaz)
+    problems += research_mod.problems(inputs.research, org_keys, service_keys, categories)
     if inputs.std is not None:
         problems += standardisation.problems(inputs.std, inputs.gazetteer["municipalities"])
     return problems + duplicate_warnings(inputs.vendors)
+
+
+def known_keys(inputs: Inputs) -> tuple[set[str], set[str]]:
+    """Every organisation and service key a build of ``inputs`` has (seed, research, conformance
+    list, submissions), for checking what facts and adoptions refer to."""
+    orgs = set(inputs.vendors["vendor_key"])
+    services = {f"{k}:1" for k in orgs} | set(inputs.research.services["service_key"])
+    if inputs.services is not None and len(inputs.services):
+        services |= set(inputs.services["service_id"])
+    if inputs.std is not None:
+        vendors = standardisation.vendor_orgs(inputs.std.packages, _with_fact_numbers(inputs.vendors, inputs.research))
+        orgs |= set(vendors["org_id"])
+        packages = standardisation.package_rows(inputs.std.packages, vendors, inputs.std.gyomu, inputs.std.source("packages"))
+        services |= set(standardisation.services(packages, inputs.std.gyomu)[0].get("service_id", []))
+    return orgs, services
 
 
 def duplicate_warnings(vendors: pd.DataFrame) -> list[Problem]:
@@ -120,40 +161,65 @@ def _drop_bad_rows(inputs: Inputs, problems: list[Problem]) -> None:
     inputs.vendors = keep(inputs.vendors)
     known = set(inputs.vendors["vendor_key"])
     inputs.adoptions = keep(inputs.adoptions)
-    inputs.adoptions = inputs.adoptions[inputs.adoptions["vendor_key"].isin(known)]
+    org_keys, service_keys = known_keys(inputs)
+    inputs.adoptions = inputs.adoptions[inputs.adoptions["vendor_key"].isin(org_keys | known)]
+    research = inputs.research
+    research.services = keep(research.services)
+    research.services = research.services[research.services["org_key"].isin(org_keys)]
+    research.facts = keep(research.facts)
 
 
 def tables_from(inputs: Inputs) -> dict[str, pd.DataFrame]:
     source_ids = transform.SourceIds()
-    services, service_categories = transform.services(inputs.vendors, inputs.services)
+    named = research_mod.service_rows(inputs.research)
+    services, service_categories = transform.services(inputs.vendors, inputs.services, named)
+    websites = dict(zip(inputs.vendors["vendor_key"], inputs.vendors["website"]))
     tables = {
         "categories": transform.categories(inputs.categories),
         "organisations": transform.organisations(inputs.vendors, inputs.gaz),
         "organisation_sources": transform.organisation_sources(inputs.vendors, source_ids),
         "services": services, "service_categories": service_categories,
-        "adoptions": transform.adoptions(inputs.adoptions, inputs.gaz, source_ids),
+        "adoptions": transform.adoptions(drop_repeated_adoptions(inputs.adoptions), inputs.gaz, source_ids, websites=websites),
         **inputs.gazetteer,
     }
+    rows = (facts_mod.seed_facts(inputs.vendors, transform.SEED_VERIFIED)
+            + (facts_mod.service_name_facts(named) if len(named) else [])
+            + facts_mod.submitted_facts(inputs.services, inputs.vendors)
+            + facts_mod.research_facts(inputs.research.facts))
     if inputs.std is not None:
-        _add_standardisation(tables, inputs, source_ids)
+        std_services = _add_standardisation(tables, inputs, source_ids)
+        rows += facts_mod.reference_facts(std_services, tables["std_vendors"], inputs.std.source("packages"))
+    chosen = facts_mod.choose(rows)
+    tables["services"], tables["service_categories"] = transform.prune_unnamed(
+        tables["services"], tables["service_categories"],
+        set(chosen.loc[chosen["entity_kind"].eq("service") & ~chosen["origin"].eq("seed"), "entity_id"]))
+    known = set(tables["services"]["service_id"])
+    chosen = chosen[chosen["entity_kind"].eq("organisation") | chosen["entity_id"].isin(known)]
+    chosen = facts_mod.inherit(chosen.reset_index(drop=True), tables["services"])
+    facts_mod.apply(tables, chosen, inputs.gaz, source_ids)
+    tables["facts"] = facts_mod.table(chosen, source_ids)
+    ado = tables["adoptions"]
+    ado.loc[~ado["service_id"].isin(known), "service_id"] = None
     tables["sources"] = source_ids.frame()
     return tables
 
 
-def _add_standardisation(tables: dict, inputs: Inputs, source_ids: transform.SourceIds) -> None:
+def _add_standardisation(tables: dict, inputs: Inputs, source_ids: transform.SourceIds) -> pd.DataFrame:
     """The std_* tables; the package vendors become organisations (standard-compliant services,
     the list as their source, the 法人番号 it states where the organisation had none)."""
-    std = standardisation.tables(inputs.std, inputs.gazetteer["municipalities"], inputs.vendors, tables["organisations"])
+    std = standardisation.tables(inputs.std, inputs.gazetteer["municipalities"], _with_fact_numbers(inputs.vendors, inputs.research), tables["organisations"])
     orgs = tables["organisations"]
     numbers = dict(zip(std["std_vendors"]["org_id"], std["std_vendors"]["corporate_number"]))
     orgs["corporate_number"] = orgs["corporate_number"].fillna(orgs["org_id"].map(numbers))
     tables["organisations"] = pd.concat([orgs, std.pop("_organisations")], ignore_index=True)
     tables["services"] = pd.concat([tables["services"], std.pop("_services")], ignore_index=True)
     tables["service_categories"] = pd.concat([tables["service_categories"], std.pop("_service_categories")], ignore_index=True)
+    std_services = tables["services"][tables["services"]["service_id"].str.contains(":std", regex=False)]
     url = inputs.std.source("packages")["source_url"]
     listed = pd.DataFrame({"org_id": sorted(set(std["std_vendors"]["org_id"])), "source_id": source_ids(url)})
     tables["organisation_sources"] = pd.concat([tables["organisation_sources"], listed], ignore_index=True).drop_duplicates()
     tables.update(std)
+    return std_services
 
 
 def build(out: Path | None = None, *, keep_going: bool = False, inputs: Inputs | None = None,

@@ -20,7 +20,7 @@ import pandas as pd
 SCHEMA_VERSION = "1"
 HERE = Path(__file__).resolve().parent
 TABLE_ORDER = ("categories", "prefectures", "municipalities", "postal_codes", "sources", "organisations",
-               "organisation_sources", "services", "service_categories", "certifications", "adoptions",
+               "organisation_sources", "services", "service_categories", "certifications", "adoptions", "facts",
                "gyomu", "gyomu_aliases", "std_sources", "std_vendors", "std_packages", "std_municipalities", "std_progress",
                "std_tokutei")
 

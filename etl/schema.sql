@@ -56,7 +56,7 @@ COMMENT ON TABLE sources IS 'Every public source URL cited by an organisation or
 COMMENT ON COLUMN sources.source_id IS 'Surrogate key.';
 COMMENT ON COLUMN sources.url IS 'The cited URL, as found (some are mirrors or archive copies).';
 
-CREATE TABLE organisations (org_id VARCHAR PRIMARY KEY, name_ja VARCHAR NOT NULL, name_en VARCHAR, name_kana VARCHAR, legal_form VARCHAR, corporate_number VARCHAR, org_type VARCHAR, hq_pref_code VARCHAR, hq_municipality_code VARCHAR, hq_address VARCHAR, hq_postal_code VARCHAR, lat DOUBLE, lon DOUBLE, geo_precision VARCHAR, website VARCHAR, founded_year INTEGER, description VARCHAR, last_verified VARCHAR, origin VARCHAR NOT NULL, name_key VARCHAR NOT NULL, name_en_key VARCHAR, romaji_key VARCHAR);
+CREATE TABLE organisations (org_id VARCHAR PRIMARY KEY, name_ja VARCHAR NOT NULL, name_en VARCHAR, name_kana VARCHAR, legal_form VARCHAR, corporate_number VARCHAR, org_type VARCHAR, hq_pref_code VARCHAR, hq_municipality_code VARCHAR, hq_address VARCHAR, hq_postal_code VARCHAR, lat DOUBLE, lon DOUBLE, geo_precision VARCHAR, website VARCHAR, founded_year INTEGER, description VARCHAR, last_verified VARCHAR, origin VARCHAR NOT NULL, name_key VARCHAR NOT NULL, name_en_key VARCHAR, romaji_key VARCHAR, legal_name VARCHAR, other_names VARCHAR[], contact_url VARCHAR);
 COMMENT ON TABLE organisations IS 'Govtech vendors, startups, civic-tech groups and public bodies that offer services. One row per organisation.';
 COMMENT ON COLUMN organisations.org_id IS 'Stable ASCII key (the seed''s vendor_key, or sub_<receipt> for approved submissions).';
 COMMENT ON COLUMN organisations.name_ja IS 'Name in Japanese as the organisation uses it, legal form included.';
@@ -76,7 +76,10 @@ COMMENT ON COLUMN organisations.website IS 'Own website (http or https only).';
 COMMENT ON COLUMN organisations.founded_year IS 'Year founded where found (incorporation or start of business; see description).';
 COMMENT ON COLUMN organisations.description IS 'Short description written for this catalog.';
 COMMENT ON COLUMN organisations.last_verified IS 'When the facts were last checked against their sources (YYYY-MM or YYYY-MM-DD).';
-COMMENT ON COLUMN organisations.origin IS 'Where the row comes from: seed (shipped real data), reference (a vendor of the conformant-package list, data/standardisation), submission (approved vendor submission) or synthetic (benchmarks only).';
+COMMENT ON COLUMN organisations.legal_name IS 'Legal name (商号) where a source states it; it is then also name_ja. NULL when no source gave it.';
+COMMENT ON COLUMN organisations.other_names IS 'Other names the organisation is known by (former names, trade names, the name used before its legal name was sourced); searched like name_ja.';
+COMMENT ON COLUMN organisations.contact_url IS 'Public contact or enquiry page (http/https), NULL when unknown.';
+COMMENT ON COLUMN organisations.origin IS 'Where the row comes from: seed (shipped real data), research (data/research, researched slices), reference (a vendor of the conformant-package list, data/standardisation), submission (approved vendor submission) or synthetic (benchmarks only).';
 COMMENT ON COLUMN organisations.name_key IS 'Normalised name for matching: NFKC, case and kana folded, legal form and punctuation removed.';
 COMMENT ON COLUMN organisations.name_en_key IS 'Normalised English name.';
 COMMENT ON COLUMN organisations.romaji_key IS 'Romaji of the kana in the Japanese name, for romaji search.';
@@ -86,7 +89,7 @@ COMMENT ON TABLE organisation_sources IS 'Which sources support which organisati
 COMMENT ON COLUMN organisation_sources.org_id IS 'The organisation.';
 COMMENT ON COLUMN organisation_sources.source_id IS 'The source.';
 
-CREATE TABLE services (service_id VARCHAR PRIMARY KEY, org_id VARCHAR NOT NULL, name_ja VARCHAR, name_en VARCHAR, offerings_ja VARCHAR[], offerings_en VARCHAR[], description VARCHAR, export_formats VARCHAR, open_export BOOLEAN, exit_extraction VARCHAR, exit_cost VARCHAR, has_api BOOLEAN, api_docs_url VARCHAR, open_standards VARCHAR, oss_license VARCHAR, oss_repo_url VARCHAR, developer_role VARCHAR, standard_compliant BOOLEAN, lgwan_asp BOOLEAN, ismap BOOLEAN, ismap_liu BOOLEAN, isms BOOLEAN, privacy_mark BOOLEAN, dmp_listed BOOLEAN, data_in_japan BOOLEAN, last_verified VARCHAR);
+CREATE TABLE services (service_id VARCHAR PRIMARY KEY, org_id VARCHAR NOT NULL, name_ja VARCHAR, name_en VARCHAR, offerings_ja VARCHAR[], offerings_en VARCHAR[], description VARCHAR, export_formats VARCHAR, open_export BOOLEAN, exit_extraction VARCHAR, exit_cost VARCHAR, has_api BOOLEAN, api_docs_url VARCHAR, open_standards VARCHAR, oss_license VARCHAR, oss_repo_url VARCHAR, developer_role VARCHAR, standard_compliant BOOLEAN, lgwan_asp BOOLEAN, ismap BOOLEAN, ismap_liu BOOLEAN, isms BOOLEAN, privacy_mark BOOLEAN, dmp_listed BOOLEAN, data_in_japan BOOLEAN, last_verified VARCHAR, is_oss BOOLEAN, price_url VARCHAR, price_band VARCHAR, contact_url VARCHAR);
 COMMENT ON TABLE services IS 'What an organisation offers, with its exit / lock-in profile. NULL in a profile column means unknown, never "no".';
 COMMENT ON COLUMN services.service_id IS 'Stable key (<org_id>:<n>).';
 COMMENT ON COLUMN services.org_id IS 'The organisation offering it.';
@@ -114,6 +117,10 @@ COMMENT ON COLUMN services.privacy_mark IS 'Provider holds the Privacy Mark (プ
 COMMENT ON COLUMN services.dmp_listed IS 'Listed in the Digital Agency''s Digital Marketplace (DMP).';
 COMMENT ON COLUMN services.data_in_japan IS 'Data is stored in Japan.';
 COMMENT ON COLUMN services.last_verified IS 'When the profile was last checked (YYYY-MM or YYYY-MM-DD).';
+COMMENT ON COLUMN services.is_oss IS 'The service is open-source software (a source says so), NULL when unknown.';
+COMMENT ON COLUMN services.price_url IS 'Public price page (http/https), NULL when unknown.';
+COMMENT ON COLUMN services.price_band IS 'Price or price band as the source states it (e.g. 月額5万円〜), NULL when unknown.';
+COMMENT ON COLUMN services.contact_url IS 'Public contact page for this service, NULL when unknown.';
 
 CREATE TABLE service_categories (service_id VARCHAR NOT NULL, category VARCHAR NOT NULL, PRIMARY KEY (service_id, category));
 COMMENT ON TABLE service_categories IS 'Category codes of each service.';
@@ -128,7 +135,7 @@ COMMENT ON COLUMN certifications.scope IS 'Scope as stated (department, service)
 COMMENT ON COLUMN certifications.source_id IS 'Supporting source.';
 COMMENT ON COLUMN certifications.last_verified IS 'When last checked.';
 
-CREATE TABLE adoptions (adoption_id INTEGER PRIMARY KEY, org_id VARCHAR NOT NULL, adopter_name VARCHAR NOT NULL, adopter_kind VARCHAR NOT NULL, adopter_code VARCHAR, adopter_pref_code VARCHAR, category VARCHAR NOT NULL, service_name VARCHAR, year INTEGER, lat DOUBLE, lon DOUBLE, geo_precision VARCHAR, source_id INTEGER NOT NULL, origin VARCHAR NOT NULL);
+CREATE TABLE adoptions (adoption_id INTEGER PRIMARY KEY, org_id VARCHAR NOT NULL, adopter_name VARCHAR NOT NULL, adopter_kind VARCHAR NOT NULL, adopter_code VARCHAR, adopter_pref_code VARCHAR, category VARCHAR NOT NULL, service_name VARCHAR, year INTEGER, lat DOUBLE, lon DOUBLE, geo_precision VARCHAR, source_id INTEGER NOT NULL, origin VARCHAR NOT NULL, adoption_kind VARCHAR NOT NULL, source_quality VARCHAR, as_of VARCHAR, service_id VARCHAR);
 COMMENT ON TABLE adoptions IS 'Adoptions (導入実績): which public body uses which organisation''s service, for which category, since when, with a source.';
 COMMENT ON COLUMN adoptions.adoption_id IS 'Surrogate key.';
 COMMENT ON COLUMN adoptions.org_id IS 'The vendor.';
@@ -139,16 +146,35 @@ COMMENT ON COLUMN adoptions.adopter_pref_code IS 'Prefecture of the adopter, NUL
 COMMENT ON COLUMN adoptions.category IS 'Category code of the adopted service.';
 COMMENT ON COLUMN adoptions.service_name IS 'Product or project as the source names it.';
 COMMENT ON COLUMN adoptions.year IS 'Year of adoption where stated.';
-COMMENT ON COLUMN adoptions.lat IS 'Latitude of the adopter''s point.';
+COMMENT ON COLUMN adoptions.lat IS 'Latitude of the adopter''s point. A prefecture (and a group placed at its prefecture) is drawn 0.03° (about 3 km) off its office city, north-east and south-west, so that it never hides the city''s own adoptions.';
 COMMENT ON COLUMN adoptions.lon IS 'Longitude of the adopter''s point.';
 COMMENT ON COLUMN adoptions.geo_precision IS 'municipality, prefecture (placed at the prefectural office) or national (placed at 千代田区).';
 COMMENT ON COLUMN adoptions.source_id IS 'The supporting source.';
-COMMENT ON COLUMN adoptions.origin IS 'seed, submission or synthetic.';
+COMMENT ON COLUMN adoptions.origin IS 'seed, research (data/research), submission or synthetic.';
+COMMENT ON COLUMN adoptions.adoption_kind IS 'contract (導入・契約), joint_procurement (共同調達・共同利用), agreement (協定・覚書), pilot (実証・PoC・試行) or other. Market-share figures count contract and joint_procurement by default (govmap/adoption_kinds.py).';
+COMMENT ON COLUMN adoptions.source_quality IS 'How strong the source is: official_government, official_municipal, filing, vendor, press, aggregator, other (aggregator and other are weak).';
+COMMENT ON COLUMN adoptions.as_of IS 'Date the source states (YYYY, YYYY-MM or YYYY-MM-DD), or the date it was read; NULL for seed rows without one.';
+COMMENT ON COLUMN adoptions.service_id IS 'The catalog service adopted, where the source names one we list; else NULL.';
+
+
+CREATE TABLE facts (fact_id INTEGER PRIMARY KEY, entity_kind VARCHAR NOT NULL, entity_id VARCHAR NOT NULL, field VARCHAR NOT NULL, value VARCHAR NOT NULL, source_id INTEGER NOT NULL, as_of VARCHAR NOT NULL, source_quality VARCHAR, origin VARCHAR NOT NULL, derived_from VARCHAR, in_use BOOLEAN NOT NULL);
+COMMENT ON TABLE facts IS 'Every buyer fact about an organisation or a service with its own source and date (etl/facts.py). Where sources differ, in_use marks the one that counts; the columns of organisations, services and certifications are filled from the facts in use.';
+COMMENT ON COLUMN facts.fact_id IS 'Surrogate key.';
+COMMENT ON COLUMN facts.entity_kind IS 'organisation or service.';
+COMMENT ON COLUMN facts.entity_id IS 'org_id or service_id.';
+COMMENT ON COLUMN facts.field IS 'hq_address, hq_postal_code, corporate_number, website, contact_url, legal_name, trade_name, product_name, a flag (standard_compliant, lgwan_asp, ismap, ismap_liu, isms, privacy_mark, dmp_listed, data_in_japan, has_api, open_export, is_oss), export_formats, price_url, price_band, api_docs_url.';
+COMMENT ON COLUMN facts.value IS 'The value as text; flags are true or false (false only where a source says no).';
+COMMENT ON COLUMN facts.source_id IS 'The page that states it.';
+COMMENT ON COLUMN facts.as_of IS 'Date the source states (YYYY, YYYY-MM or YYYY-MM-DD), or the date it was read.';
+COMMENT ON COLUMN facts.source_quality IS 'official_government, official_municipal, filing, vendor, press, aggregator or other (aggregator and other are weak).';
+COMMENT ON COLUMN facts.origin IS 'seed (a seed row''s first source), research (data/research), reference (the conformance list) or submission (the vendor''s approved statement).';
+COMMENT ON COLUMN facts.derived_from IS 'organisation when a service fact is the organisation''s statement applied to its service (the Privacy Mark; other flags when it has one service); else NULL.';
+COMMENT ON COLUMN facts.in_use IS 'The fact that counts for this entity and field (origin, then source quality, then the latest date).';
 
 CREATE TABLE org_search_keys (org_id VARCHAR PRIMARY KEY, name_keys VARCHAR[] NOT NULL, text_key VARCHAR NOT NULL);
 COMMENT ON TABLE org_search_keys IS 'Search keys of each organisation, computed once per build so the app need not normalise every name at start-up (govmap/search.py index_keys; catalog_meta.search_keys_version names their version).';
 COMMENT ON COLUMN org_search_keys.org_id IS 'The organisation.';
-COMMENT ON COLUMN org_search_keys.name_keys IS 'Normalised name keys: Japanese, English and romaji names, and the kana reading''s, deduplicated.';
+COMMENT ON COLUMN org_search_keys.name_keys IS 'Normalised name keys: Japanese, English and romaji names, other names, and the kana reading''s, deduplicated.';
 COMMENT ON COLUMN org_search_keys.text_key IS 'Normalised offerings, description and product names (services and adoptions), for substring search and the relevance count; then the short Latin words of its names and acronyms of its text between control-character markers (matched only whole).';
 
 -- 地方公共団体情報システム標準化 (the 20 core 業務): data/standardisation/, etl/standardisation.py.

@@ -180,7 +180,7 @@ def _number_services(services: pd.DataFrame, vendors: pd.DataFrame) -> pd.DataFr
     if services.empty:
         return services.drop(columns=["_receipt", "_n"])
     origin = vendors["origin"] if "origin" in vendors else pd.Series("", index=vendors.index)
-    seed = set(vendors.loc[origin.isin(["", "seed"]), "vendor_key"])
+    seed = set(vendors.loc[origin.isin(["", "seed", "research"]), "vendor_key"])  # own service :1
     counters: dict[str, int] = {}
     ids = []
     for org_id in services["org_id"]:

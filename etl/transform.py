@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from govmap import validators
+from govmap import adoption_kinds, source_quality, validators
 from govmap.geocode import Gazetteer
 from govmap.normalize import legal_form, name_key, romaji_key
 from etl.validate import split_list
@@ -58,7 +58,8 @@ def organisations(vendors: pd.DataFrame, gaz: Gazetteer, origin: str = "seed") -
     return pd.DataFrame(rows)
 
 
-def services(vendors: pd.DataFrame, given: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def services(vendors: pd.DataFrame, given: pd.DataFrame | None = None,
+             named: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Services per organisation.  ``given`` (approved submissions) lists services with their
     profile and a ``categories`` list; every organisation that is not itself a submission also
     gets one service ``<org_id>:1`` from its offerings (the seed lists offerings, not separate
@@ -80,7 +81,34 @@ def services(vendors: pd.DataFrame, given: pd.DataFrame | None = None) -> tuple[
         row.update({c: None for c in PROFILE_COLUMNS})
         rows.append(row)
         cats.extend({"service_id": service_id, "category": c} for c in dict.fromkeys(split_list(v["categories"])))
+    if named is not None and len(named):  # researched products (data/research/*/services.csv)
+        for s in named.to_dict("records"):
+            row = {k: s[k] for k in ("service_id", "org_id", "name_ja", "name_en", "offerings_ja", "offerings_en",
+                                     "description", "last_verified")}
+            row.update({c: None for c in PROFILE_COLUMNS})
+            rows.append(row)
+            cats.extend({"service_id": s["service_id"], "category": c} for c in dict.fromkeys(s["categories"]))
     return pd.DataFrame(rows), pd.DataFrame(cats, columns=["service_id", "category"])
+
+
+def prune_unnamed(services: pd.DataFrame, categories: pd.DataFrame, with_facts: set[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """An organisation's unnamed service ``<org_id>:1`` (its offerings, from the seed row) gives way to
+    its named products: it keeps only the categories no named service covers, and goes when none is
+    left, unless a sourced fact is about it (a product name, a flag)."""
+    named = services[services["name_ja"].notna() | services["name_en"].notna()]
+    covered = categories[categories["service_id"].isin(set(named["service_id"]))]
+    covered = set(zip(covered["service_id"].str.partition(":")[0], covered["category"]))
+    unnamed = services["service_id"].str.endswith(":1") & services["name_ja"].isna() & services["name_en"].isna()
+    candidates = set(services.loc[unnamed, "service_id"]) - with_facts
+    orgs_named = set(named["org_id"])
+    drop_cats = categories["service_id"].isin(candidates) & pd.Series([
+        (sid.partition(":")[0] in orgs_named and (sid.partition(":")[0], cat) in covered)
+        for sid, cat in zip(categories["service_id"], categories["category"])], index=categories.index, dtype=bool)
+    categories = categories[~drop_cats]
+    left = set(categories["service_id"])
+    gone = {sid for sid in candidates if sid not in left and sid.partition(":")[0] in orgs_named}
+    return (services[~services["service_id"].isin(gone)].reset_index(drop=True),
+            categories.reset_index(drop=True))
 
 
 def organisation_sources(vendors: pd.DataFrame, source_ids: SourceIds) -> pd.DataFrame:
@@ -88,18 +116,32 @@ def organisation_sources(vendors: pd.DataFrame, source_ids: SourceIds) -> pd.Dat
     return pd.DataFrame(sorted(pairs), columns=["org_id", "source_id"])
 
 
-def adoptions(rows: pd.DataFrame, gaz: Gazetteer, source_ids: SourceIds, origin: str = "seed") -> pd.DataFrame:
+PREFECTURE_OFFSET = {"prefecture": (0.03, 0.03), "group": (-0.03, -0.03)}  # degrees off the office city
+
+
+def adoptions(rows: pd.DataFrame, gaz: Gazetteer, source_ids: SourceIds, origin: str = "seed",
+              websites: dict | None = None) -> pd.DataFrame:
+    """Adoption rows with their point, kind (stated, or from the service name's words), source quality
+    (stated, or from the source's domain) and date.  A prefecture or a group placed at its prefecture
+    is drawn a little off the office city (PREFECTURE_OFFSET) so that neither hides the other."""
     out = []
+    websites = websites or {}
     for i, a in enumerate(rows.to_dict("records"), start=1):
         loc = gaz.locate_adopter(a["adopter_name_ja"], a["adopter_prefecture"])
+        url = split_list(a["source_url"])[0]
+        d_lat, d_lon = PREFECTURE_OFFSET.get(loc.kind, (0.0, 0.0)) if loc.lat is not None else (0.0, 0.0)
         out.append({
             "adoption_id": i, "org_id": a["vendor_key"], "adopter_name": a["adopter_name_ja"],
             "adopter_kind": loc.kind, "adopter_code": loc.code,
             "adopter_pref_code": loc.pref_code if loc.kind != "national" else None,
             "category": a["category"], "service_name": _or_none(a["service_name"]),
-            "year": int(a["year"]) if a["year"] else None, "lat": loc.lat, "lon": loc.lon,
-            "geo_precision": loc.precision, "source_id": source_ids(split_list(a["source_url"])[0]),
+            "year": int(a["year"]) if a["year"] else None,
+            "lat": loc.lat + d_lat if loc.lat is not None else None, "lon": loc.lon + d_lon if loc.lon is not None else None,
+            "geo_precision": loc.precision, "source_id": source_ids(url),
             "origin": a.get("origin") or origin,
+            "adoption_kind": a.get("adoption_kind") or adoption_kinds.classify(a["service_name"]),
+            "source_quality": a.get("source_quality") or source_quality.classify(url, websites.get(a["vendor_key"])),
+            "as_of": a.get("as_of") or None, "service_id": a.get("service_id") or None,
         })
     return pd.DataFrame(out)
 

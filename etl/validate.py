@@ -129,11 +129,26 @@ def validate_adoptions(adoptions: pd.DataFrame, vendor_keys: set[str], categorie
         _check_adopter(row, gaz, add)
         _check(problems, row, "year", validators.year)
         _check_sources(row, "source_url", add, required=True)
-        key = (row["vendor_key"], place_key(row["adopter_name_ja"]), row["category"], place_key(row["service_name"]))
+        key = adoption_key(row)
         if key in seen:
-            add("adopter_name_ja", f"duplicate of row {seen[key]} (same vendor, adopter, category, service)")
-        seen.setdefault(key, row["_row"])
+            first_file, first_row = seen[key]
+            if first_file == row["_file"]:
+                add("adopter_name_ja", f"duplicate of row {first_row} (same vendor, adopter, category, service)")
+            else:  # the same adoption found again by another slice: the first is kept
+                add("adopter_name_ja", f"same adoption as {first_file}:{first_row} (vendor, adopter, category, service); "
+                    "that row is kept", "warning")
+        seen.setdefault(key, (row["_file"], row["_row"]))
     return problems
+
+
+def adoption_key(row) -> tuple:
+    return (row["vendor_key"], place_key(row["adopter_name_ja"]), row["category"], place_key(row["service_name"]))
+
+
+def drop_repeated_adoptions(adoptions: pd.DataFrame) -> pd.DataFrame:
+    """The first of each adoption recorded in several files (validate_adoptions warns about the others)."""
+    keys = [adoption_key(r) for r in adoptions.to_dict("records")]
+    return adoptions[~pd.Series(keys, index=adoptions.index).duplicated()]
 
 
 def _check_adopter(row, gaz: Gazetteer, add) -> None:

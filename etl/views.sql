@@ -10,7 +10,7 @@ WITH cats AS (
 prof AS (
     SELECT org_id, count(*) AS n_services,
            bool_or(has_api) AS has_api, bool_or(open_export) AS open_export,
-           bool_or(CASE WHEN oss_license IS NOT NULL OR oss_repo_url IS NOT NULL THEN TRUE END) AS is_oss,
+           bool_or(CASE WHEN oss_license IS NOT NULL OR oss_repo_url IS NOT NULL THEN TRUE ELSE is_oss END) AS is_oss,
            bool_or(standard_compliant) AS standard_compliant, bool_or(lgwan_asp) AS lgwan_asp,
            bool_or(ismap OR ismap_liu) AS ismap, bool_or(isms) AS isms,
            bool_or(privacy_mark) AS privacy_mark, bool_or(dmp_listed) AS dmp_listed,
@@ -36,7 +36,8 @@ SELECT o.org_id, o.name_ja, o.name_en, o.name_kana, o.legal_form, o.corporate_nu
        coalesce(prof.n_services, 0) AS n_services,
        coalesce(prof.offerings_ja, []::VARCHAR[]) AS offerings_ja,
        coalesce(prof.offerings_en, []::VARCHAR[]) AS offerings_en,
-       prof.has_api, prof.open_export, prof.is_oss, prof.standard_compliant, prof.lgwan_asp,
+       prof.has_api, prof.open_export, prof.is_oss, prof.standard_compliant,
+       CASE WHEN list_contains(certs.certs, 'lgwan_asp') THEN TRUE ELSE prof.lgwan_asp END AS lgwan_asp,
        CASE WHEN list_contains(certs.certs, 'ismap') OR list_contains(certs.certs, 'ismap_liu') THEN TRUE ELSE prof.ismap END AS ismap,
        CASE WHEN list_contains(certs.certs, 'isms') THEN TRUE ELSE prof.isms END AS isms,
        CASE WHEN list_contains(certs.certs, 'privacy_mark') THEN TRUE ELSE prof.privacy_mark END AS privacy_mark,
@@ -44,7 +45,7 @@ SELECT o.org_id, o.name_ja, o.name_en, o.name_kana, o.legal_form, o.corporate_nu
        prof.data_in_japan,
        coalesce(ado.n_adoptions, 0) AS n_adoptions, coalesce(ado.n_adopters, 0) AS n_adopters,
        coalesce(src.source_urls, []::VARCHAR[]) AS source_urls,
-       o.last_verified, o.origin
+       o.last_verified, o.origin, o.legal_name, coalesce(o.other_names, []::VARCHAR[]) AS other_names, o.contact_url
 FROM organisations o
 LEFT JOIN prefectures p ON p.pref_code = o.hq_pref_code
 LEFT JOIN municipalities m ON m.code = o.hq_municipality_code
@@ -81,7 +82,7 @@ COMMENT ON COLUMN v_organisations.has_api IS 'Any service offers an API: TRUE wh
 COMMENT ON COLUMN v_organisations.open_export IS 'Any service exports data in an open, documented format: TRUE when known yes, FALSE when only known no, NULL when unknown.';
 COMMENT ON COLUMN v_organisations.is_oss IS 'TRUE when any service names an open-source licence or repository; NULL when unknown.';
 COMMENT ON COLUMN v_organisations.standard_compliant IS 'Any service is 標準準拠 (national standard for the 20 core systems): TRUE when known yes, FALSE when only known no, NULL when unknown.';
-COMMENT ON COLUMN v_organisations.lgwan_asp IS 'Any service is offered as LGWAN-ASP: TRUE when known yes, FALSE when only known no, NULL when unknown.';
+COMMENT ON COLUMN v_organisations.lgwan_asp IS 'Any service (or the organisation, by its own sourced statement) is offered as LGWAN-ASP: TRUE when known yes, FALSE when only known no, NULL when unknown.';
 COMMENT ON COLUMN v_organisations.ismap IS 'ISMAP or ISMAP-LIU listed (a service or the organisation): TRUE when known yes, FALSE when only known no, NULL when unknown.';
 COMMENT ON COLUMN v_organisations.isms IS 'ISMS (ISO/IEC 27001) certified (a service or the organisation): TRUE when known yes, FALSE when only known no, NULL when unknown.';
 COMMENT ON COLUMN v_organisations.privacy_mark IS 'Holds the Privacy Mark: TRUE when known yes, FALSE when only known no, NULL when unknown.';
@@ -91,7 +92,10 @@ COMMENT ON COLUMN v_organisations.n_adoptions IS 'Number of adoptions.';
 COMMENT ON COLUMN v_organisations.n_adopters IS 'Number of distinct adopters.';
 COMMENT ON COLUMN v_organisations.source_urls IS 'Source URLs supporting the organisation.';
 COMMENT ON COLUMN v_organisations.last_verified IS 'When the facts were last checked against their sources (YYYY-MM or YYYY-MM-DD).';
-COMMENT ON COLUMN v_organisations.origin IS 'Where the row comes from: seed (shipped real data), reference (a vendor of the conformant-package list, data/standardisation), submission (approved vendor submission) or synthetic (benchmarks only).';
+COMMENT ON COLUMN v_organisations.legal_name IS 'Legal name (商号) where a source states it, else NULL.';
+COMMENT ON COLUMN v_organisations.other_names IS 'Former, trade and earlier-used names (searched like the name).';
+COMMENT ON COLUMN v_organisations.contact_url IS 'Public contact page, NULL when unknown.';
+COMMENT ON COLUMN v_organisations.origin IS 'Where the row comes from: seed (shipped real data), research (data/research), reference (a vendor of the conformant-package list, data/standardisation), submission (approved vendor submission) or synthetic (benchmarks only).';
 
 CREATE VIEW v_services AS
 SELECT s.*, o.name_ja AS org_name_ja, o.name_en AS org_name_en,
@@ -124,6 +128,10 @@ COMMENT ON COLUMN v_services.privacy_mark IS 'Provider holds the Privacy Mark (�
 COMMENT ON COLUMN v_services.dmp_listed IS 'Listed in the Digital Agency''s Digital Marketplace (DMP).';
 COMMENT ON COLUMN v_services.data_in_japan IS 'Data is stored in Japan.';
 COMMENT ON COLUMN v_services.last_verified IS 'When the profile was last checked (YYYY-MM or YYYY-MM-DD).';
+COMMENT ON COLUMN v_services.is_oss IS 'The service is open-source software (a source says so), NULL when unknown.';
+COMMENT ON COLUMN v_services.price_url IS 'Public price page (http/https), NULL when unknown.';
+COMMENT ON COLUMN v_services.price_band IS 'Price or price band as the source states it, NULL when unknown.';
+COMMENT ON COLUMN v_services.contact_url IS 'Public contact page for this service, NULL when unknown.';
 COMMENT ON COLUMN v_services.org_name_ja IS 'Vendor name in Japanese.';
 COMMENT ON COLUMN v_services.org_name_en IS 'Vendor name in English.';
 COMMENT ON COLUMN v_services.categories IS 'Category codes (sorted list).';
@@ -133,7 +141,8 @@ SELECT a.adoption_id, a.org_id, o.name_ja AS org_name_ja, o.name_en AS org_name_
        a.adopter_name, a.adopter_kind, a.adopter_code, m.name_ja AS adopter_municipality_name,
        a.adopter_pref_code, p.pref_name AS adopter_pref_name, p.region AS adopter_region,
        a.category, c.label_ja AS category_label_ja, c.label_en AS category_label_en,
-       a.service_name, a.year, a.lat, a.lon, a.geo_precision, s.url AS source_url, a.origin
+       a.service_name, a.year, a.lat, a.lon, a.geo_precision, s.url AS source_url, a.origin,
+       a.adoption_kind, a.source_quality, a.as_of, a.service_id
 FROM adoptions a
 JOIN organisations o USING (org_id)
 JOIN categories c ON c.code = a.category
@@ -162,7 +171,11 @@ COMMENT ON COLUMN v_adoptions.lat IS 'Latitude of the adopter''s point.';
 COMMENT ON COLUMN v_adoptions.lon IS 'Longitude of the adopter''s point.';
 COMMENT ON COLUMN v_adoptions.geo_precision IS 'municipality, prefecture (placed at the prefectural office) or national (placed at 千代田区).';
 COMMENT ON COLUMN v_adoptions.source_url IS 'Supporting source URL.';
-COMMENT ON COLUMN v_adoptions.origin IS 'seed, submission or synthetic.';
+COMMENT ON COLUMN v_adoptions.origin IS 'seed, research (data/research), submission or synthetic.';
+COMMENT ON COLUMN v_adoptions.adoption_kind IS 'contract, joint_procurement, agreement (協定・覚書), pilot (実証・PoC) or other; market share counts contract and joint_procurement.';
+COMMENT ON COLUMN v_adoptions.source_quality IS 'official_government, official_municipal, filing, vendor, press, aggregator or other (the last two are weak).';
+COMMENT ON COLUMN v_adoptions.as_of IS 'Date the source states or the date it was read; NULL when unknown.';
+COMMENT ON COLUMN v_adoptions.service_id IS 'The catalog service adopted, where known.';
 
 CREATE VIEW v_adopter_points AS
 SELECT adopter_name, adopter_kind, adopter_code, adopter_pref_name, lat, lon, geo_precision,
@@ -183,3 +196,18 @@ COMMENT ON COLUMN v_adopter_points.n_adoptions IS 'Number of adoptions.';
 COMMENT ON COLUMN v_adopter_points.n_vendors IS 'Number of distinct vendors.';
 COMMENT ON COLUMN v_adopter_points.vendors IS 'Vendor names (Japanese).';
 COMMENT ON COLUMN v_adopter_points.categories IS 'Category codes (sorted list).';
+
+CREATE VIEW v_fact_sources AS
+SELECT f.entity_kind, f.entity_id, f.field, f.value, s.url AS source_url, f.as_of, f.source_quality, f.origin, f.derived_from
+FROM facts f JOIN sources s USING (source_id)
+WHERE f.in_use;
+COMMENT ON VIEW v_fact_sources IS 'Each buyer fact in use (head office, 法人番号, names, flags, export formats, price and contact pages) with its own source URL and date. Every known flag of services and every certification has a row here.';
+COMMENT ON COLUMN v_fact_sources.entity_kind IS 'organisation or service.';
+COMMENT ON COLUMN v_fact_sources.entity_id IS 'org_id or service_id.';
+COMMENT ON COLUMN v_fact_sources.field IS 'The fact (facts.field).';
+COMMENT ON COLUMN v_fact_sources.value IS 'Its value as text (flags: true or false).';
+COMMENT ON COLUMN v_fact_sources.source_url IS 'The page that states it.';
+COMMENT ON COLUMN v_fact_sources.as_of IS 'Date the page states, or the date it was read.';
+COMMENT ON COLUMN v_fact_sources.source_quality IS 'official_government, official_municipal, filing, vendor, press, aggregator or other.';
+COMMENT ON COLUMN v_fact_sources.origin IS 'seed, research, reference (conformance list) or submission.';
+COMMENT ON COLUMN v_fact_sources.derived_from IS 'organisation when the organisation''s statement is applied to its service; else NULL.';

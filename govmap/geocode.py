@@ -21,6 +21,7 @@ from govmap.normalize import boundary, place_key
 NATIONAL_SEAT_CODE = "131016"  # 千代田区: where national bodies (省庁, デジタル庁) are placed.
 _PARENS = re.compile(r"\([^)]*\)")
 _NOW_CALLED = re.compile(r"\(現[・:]?([^)]+)\)")  # 鳩ヶ谷市(現・川口市): a merged municipality
+_POSTAL_IN_TEXT = re.compile(r"〒\s*(\d{3})-?(\d{4})|^(\d{3})-(\d{4})\s")
 _BODY_SUFFIX = re.compile(r"(議会|教育委員会|選挙管理委員会|市役所|町役場|村役場)$")  # 宇都宮市議会 → 宇都宮市
 
 
@@ -118,6 +119,30 @@ class Gazetteer:
                 return self._point(code, "municipality")
         if pref_code:
             return self._pref_point(pref_code)
+        return UNLOCATED
+
+    def locate_address(self, address: object, postal_code: str | None = None) -> Location:
+        """Head-office point from a free address as a page states it ('〒211-8588 神奈川県川崎市中原区
+        上小田中4丁目1番1号', '福岡県福岡市博多区', '川崎市中原区 ...'): its postal code, else the
+        municipality after the prefecture (or, without one, a municipality name found in exactly one
+        prefecture), else the prefecture."""
+        text = boundary(address)
+        found = _POSTAL_IN_TEXT.search(text)
+        if not postal_code and found:
+            postal_code = "".join(g for g in found.groups() if g)
+        text = _POSTAL_IN_TEXT.sub(" ", text).strip()
+        if postal_code:
+            codes = self.postal_lookup(postal_code)
+            if len(codes) == 1:
+                return self._point(codes[0], "postal_code")
+        key = place_key(text)
+        pref_code = next((pc for pc, row in self.prefectures.items() if key.startswith(place_key(row["pref_name"]))), None)
+        if pref_code:
+            code = self.find_municipality(pref_code, text)
+            return self._point(code, "municipality") if code else self._pref_point(pref_code)
+        codes = {c for pc in self._by_pref if (c := self.find_municipality(pc, text))}
+        if len(codes) == 1:
+            return self._point(codes.pop(), "municipality")
         return UNLOCATED
 
     def locate_adopter(self, name: object, prefecture: object) -> Location:

@@ -38,7 +38,7 @@ SYNONYMS = TAXONOMY / "synonyms.csv"
 READINGS = TAXONOMY / "readings.csv"
 GENERIC_WORDS = TAXONOMY / "generic_words.csv"
 SEP = "\x00"
-KEYS_VERSION = "4"  # bump when the key functions below change: stored keys are then recomputed
+KEYS_VERSION = "5"  # bump when the key functions below change: stored keys are then recomputed
 # A text key is the folded text, then TOKENS and the whole short acronyms of the organisation,
 # each between markers: NAME_MARK ... END for the short words of its names, TEXT_TOKEN ... END for those of
 # its offerings, description and products.  Keys are word characters only, so a longer key never
@@ -58,7 +58,7 @@ WITH products AS (
         UNION ALL SELECT org_id, name_en FROM services WHERE name_en IS NOT NULL
         UNION ALL SELECT org_id, service_name FROM adoptions WHERE service_name IS NOT NULL)
     GROUP BY org_id)
-SELECT o.org_id, o.name_ja, o.name_en, o.name_kana, o.offerings_ja, o.offerings_en, o.description,
+SELECT o.org_id, o.name_ja, o.name_en, o.name_kana, o.other_names, o.offerings_ja, o.offerings_en, o.description,
        coalesce(p.product_names, []::VARCHAR[]) AS product_names,
        pf.pref_name_en AS hq_pref_romaji, m.name_romaji AS hq_municipality_romaji, pm.name_romaji AS hq_city_romaji
 FROM v_organisations o LEFT JOIN products p USING (org_id)
@@ -177,6 +177,9 @@ def index_keys(orgs: pd.DataFrame) -> pd.DataFrame:
     """org_id, name_keys, text_key for every row of ``v_organisations`` (the ETL stores these)."""
     kana = orgs["name_kana"].tolist() if "name_kana" in orgs.columns else [None] * len(orgs)
     names = [org_name_keys(ja, en, ka) for ja, en, ka in zip(orgs["name_ja"].tolist(), orgs["name_en"].tolist(), kana)]
+    if "other_names" in orgs.columns:  # former, trade and earlier-used names (etl/facts.py)
+        names = [list(dict.fromkeys([*keys, *(k for n in (others if others is not None else ()) for k in org_name_keys(n, None, None))]))
+                 for keys, others in zip(names, orgs["other_names"].tolist())]
     def column(name, empty):
         return orgs[name].tolist() if name in orgs.columns else [empty] * len(orgs)
     places = [([romaji_fold(p)] if isinstance(p, str) and len(romaji_fold(p)) >= 3 else [], place_romaji_keys(m, c))
