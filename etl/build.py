@@ -25,7 +25,7 @@ from govmap.buildlock import build_lock, catalog_watermark
 from govmap.store import describe as store_describe, exists as store_exists, locate as store_location
 from govmap.duplicates import find_duplicates
 from govmap.geocode import Gazetteer
-from etl import extract, facts as facts_mod, load, research as research_mod, standardisation, transform
+from etl import corrections as corrections_mod, extract, facts as facts_mod, load, research as research_mod, standardisation, transform
 from etl.validate import Problem, drop_repeated_adoptions, validate_adoptions, validate_vendors
 
 ROOT = settings.ROOT
@@ -59,6 +59,8 @@ class Inputs:
     meta: dict[str, str] = field(default_factory=dict)  # extra catalog_meta facts (submissions digest)
     std: standardisation.StdInputs | None = None  # core systems (標準化) figures, data/standardisation
     research: research_mod.Research = field(default_factory=research_mod.Research.empty)  # data/research
+    corrections: corrections_mod.Corrections | None = None  # data/corrections
+    correction_problems: list[Problem] = field(default_factory=list)
 
 
 def read_inputs(seed_dir: Path | None = None, gazetteer_dir: Path | None = None,
@@ -103,8 +105,11 @@ def read_inputs(seed_dir: Path | None = None, gazetteer_dir: Path | None = None,
             meta["approval_watermark"] = str(watermark)
     tables = extract.read_gazetteer(gazetteer_dir)
     gaz = Gazetteer(tables["municipalities"], tables["prefectures"], tables["postal_codes"])
-    files += (std.files if std else []) + research.files
-    return Inputs(vendors, adoptions, extract.read_categories(TAXONOMY), tables, gaz, files, services, meta, std, research)
+    categories = extract.read_categories(TAXONOMY)
+    corrections = corrections_mod.Corrections.read(Path(settings.path("corrections_dir")))
+    vendors, adoptions, fixed = corrections_mod.apply(corrections, vendors, adoptions, set(categories["code"]), gaz)
+    files += (std.files if std else []) + research.files + corrections.files
+    return Inputs(vendors, adoptions, categories, tables, gaz, files, services, meta, std, research, corrections, fixed)
 
 
 def _with_fact_numbers(vendors: pd.DataFrame, research: research_mod.Research) -> pd.DataFrame:
@@ -125,6 +130,7 @@ def check(inputs: Inputs) -> list[Problem]:
     problems = validate_vendors(inputs.vendors, categories, inputs.gaz)
     problems += validate_adoptions(inputs.adoptions, org_keys, categories, inputs.gaz)
     problems += research_mod.problems(inputs.research, org_keys, service_keys, categories)
+    problems += inputs.correction_problems
     if inputs.std is not None:
         problems += standardisation.problems(inputs.std, inputs.gazetteer["municipalities"])
     return problems + duplicate_warnings(inputs.vendors)
@@ -179,7 +185,8 @@ def tables_from(inputs: Inputs) -> dict[str, pd.DataFrame]:
         "organisations": transform.organisations(inputs.vendors, inputs.gaz),
         "organisation_sources": transform.organisation_sources(inputs.vendors, source_ids),
         "services": services, "service_categories": service_categories,
-        "adoptions": transform.adoptions(drop_repeated_adoptions(inputs.adoptions), inputs.gaz, source_ids, websites=websites),
+        "adoptions": transform.adoptions(drop_repeated_adoptions(inputs.adoptions), inputs.gaz, source_ids, websites=websites,
+                                          placements=inputs.corrections.placements(inputs.gaz) if inputs.corrections else None),
         **inputs.gazetteer,
     }
     rows = (facts_mod.seed_facts(inputs.vendors, transform.SEED_VERIFIED)

@@ -141,7 +141,7 @@ COMMENT ON COLUMN adoptions.adoption_id IS 'Surrogate key.';
 COMMENT ON COLUMN adoptions.org_id IS 'The vendor.';
 COMMENT ON COLUMN adoptions.adopter_name IS 'The adopter as the source names it (municipality, prefecture, national body or joint group).';
 COMMENT ON COLUMN adoptions.adopter_kind IS 'municipality, prefecture, national or group (joint procurement of several bodies).';
-COMMENT ON COLUMN adoptions.adopter_code IS 'Municipality code of the adopter (for prefectures: the prefectural office''s municipality; national bodies: 千代田区).';
+COMMENT ON COLUMN adoptions.adopter_code IS 'Municipality code of the adopter (for prefectures: the prefectural office''s municipality; national bodies: 千代田区, or the seat of a regional bureau given in data/corrections/adopters.csv).';
 COMMENT ON COLUMN adoptions.adopter_pref_code IS 'Prefecture of the adopter, NULL for national bodies.';
 COMMENT ON COLUMN adoptions.category IS 'Category code of the adopted service.';
 COMMENT ON COLUMN adoptions.service_name IS 'Product or project as the source names it.';

@@ -10,7 +10,7 @@ import pandas as pd
 
 from govmap import adoption_kinds, source_quality, validators
 from govmap.geocode import Gazetteer
-from govmap.normalize import legal_form, name_key, romaji_key
+from govmap.normalize import legal_form, name_key, place_key, romaji_key
 from etl.validate import split_list
 
 SEED_VERIFIED = "2026-11"  # data/seed/README.md: "Researched ... (November 2026)".
@@ -120,14 +120,14 @@ PREFECTURE_OFFSET = {"prefecture": (0.03, 0.03), "group": (-0.03, -0.03)}  # deg
 
 
 def adoptions(rows: pd.DataFrame, gaz: Gazetteer, source_ids: SourceIds, origin: str = "seed",
-              websites: dict | None = None) -> pd.DataFrame:
+              websites: dict | None = None, placements: dict | None = None) -> pd.DataFrame:
     """Adoption rows with their point, kind (stated, or from the service name's words), source quality
     (stated, or from the source's domain) and date.  A prefecture or a group placed at its prefecture
     is drawn a little off the office city (PREFECTURE_OFFSET) so that neither hides the other."""
     out = []
-    websites = websites or {}
+    websites, placements = websites or {}, placements or {}
     for i, a in enumerate(rows.to_dict("records"), start=1):
-        loc = gaz.locate_adopter(a["adopter_name_ja"], a["adopter_prefecture"])
+        loc = placements.get(place_key(a["adopter_name_ja"])) or gaz.locate_adopter(a["adopter_name_ja"], a["adopter_prefecture"])
         url = split_list(a["source_url"])[0]
         d_lat, d_lon = PREFECTURE_OFFSET.get(loc.kind, (0.0, 0.0)) if loc.lat is not None else (0.0, 0.0)
         out.append({

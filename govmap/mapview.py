@@ -49,10 +49,10 @@ CATEGORY_COLORS: dict[str, str] = dict(zip(
     ["core_systems", "online_forms", "cashless", "counter_dx", "ocr_rpa", "chatbot_ai", "messaging", "gis",
      "open_data_bi", "disaster", "childcare_education", "health_welfare", "mobility", "tourism_furusato",
      "assembly_elections", "collaboration", "cloud_infra", "identity_security", "e_contract", "lowcode",
-     "consulting_training", "web_cms"],
+     "consulting_training", "web_cms", "back_office"],
     ["#0067A5", "#BE0032", "#F38400", "#008856", "#875692", "#F3C300", "#17BECF", "#E7298A", "#882D17",
      "#8DB600", "#604E97", "#A1CAF1", "#F99379", "#1B9E77", "#B3446C", "#DCD300", "#654522", "#E25822",
-     "#2B3D26", "#C2B280", "#F6A600", "#E68FAC"]))
+     "#2B3D26", "#C2B280", "#F6A600", "#E68FAC", "#5A5A8C"]))
 OTHER_COLOR = "#777777"
 ADOPTION_COLOR = "#C2410C"
 _PALETTE = [*CATEGORY_COLORS.values(), OTHER_COLOR]
