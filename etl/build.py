@@ -239,8 +239,26 @@ def build(out: Path | None = None, *, keep_going: bool = False, inputs: Inputs |
     if locked:
         return _build(out, keep_going, inputs, progress, meta, allow_older)
     waiting = (lambda: print(f"waiting for another build of {out} to finish ...", file=sys.stderr)) if progress else None
-    with build_lock(out, wait=lock_wait, on_wait=waiting):
-        return _build(out, keep_going, inputs, progress, meta, allow_older)
+    try:
+        with build_lock(out, wait=lock_wait, on_wait=waiting):
+            return _build(out, keep_going, inputs, progress, meta, allow_older)
+    finally:
+        _hand_over_publishes(out)
+
+
+def _hand_over_publishes(out: Path) -> None:
+    """A publish requested while this build held the lock found it taken and left the request to
+    the lock's holder: start its builder now (only for the app's own catalog and store)."""
+    if Path(out).resolve() != Path(settings.path("catalog_path")).resolve():
+        return
+    try:
+        from govmap import publish
+        from govmap.store import Store
+        where = store_location(None)
+        if store_exists(where) and Store(where).publish_open():
+            publish.start_builder(where, out)
+    except Exception as exc:  # the build itself is done; the next check of the app resumes the request
+        print(f"WARNING: could not start the publish left open during this build: {exc}", file=sys.stderr)
 
 
 def _build(out: Path, keep_going: bool, inputs: Inputs | None, progress: bool, meta: dict | None,

@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from govmap import sqlconsole
 from govmap.catalog import Catalog, QueryInterrupted
+import shipped
 
 ROOT = Path(__file__).resolve().parent.parent
 DUCKDB_CLI = Path(sys.executable).parent / "duckdb"
@@ -163,7 +164,7 @@ def test_runaway_queries_stop_at_the_time_limit_and_the_next_query_works(catalog
     with pytest.raises(QueryInterrupted):
         sqlconsole.run(catalog, sql)
     assert time.perf_counter() - started < 5
-    assert sqlconsole.run(catalog, "SELECT count(*) AS n FROM organisations").frame["n"][0] == 145
+    assert sqlconsole.run(catalog, "SELECT count(*) AS n FROM organisations").frame["n"][0] == shipped.organisations()
 
 
 def test_millions_of_rows_are_capped_and_reported(catalog, fast_limits):
@@ -205,7 +206,7 @@ def test_page_refuses_hostile_sql_with_a_message_and_stays_usable(catalog_env):
     assert not at.exception
     assert "DROP" in at.error[0].value
     at = run_sql(at, "SELECT count(*) AS n FROM v_organisations")
-    assert not at.error and at.dataframe[-1].value["n"][0] == 145
+    assert not at.error and at.dataframe[-1].value["n"][0] == shipped.organisations()
 
 
 def test_page_reports_timeouts_and_truncation(catalog_env, fast_limits):
@@ -272,7 +273,7 @@ def test_bulk_parquet_export_keeps_types(built_catalog, tmp_path):
                            "--catalog", str(built_catalog)], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     orgs = pd.read_parquet(tmp_path / "v_organisations.parquet")
-    assert len(orgs) == 145 and "online_forms" in list(orgs.set_index("org_id").loc["graffer", "categories"])
+    assert len(orgs) == shipped.organisations() and "online_forms" in list(orgs.set_index("org_id").loc["graffer", "categories"])
     assert (tmp_path / "README.txt").exists() and len(list(tmp_path.glob("*.parquet"))) >= 19
     assert not list(tmp_path.glob(".*tmp*"))
 

@@ -7,6 +7,8 @@ from govmap.catalog import connect_read_only
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import shipped
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ("alternatives.py", "concentration.py", "nearby.py")
 TIMEOUT = 60
@@ -65,7 +67,7 @@ def test_concentration_shows_single_vendor_prefectures_with_sources(catalog_env)
     assert not at.exception, at.exception
     assert at.selectbox(key="conc_cat").value == "core_systems"
     national = at.dataframe[0].value
-    assert len(national) == 22
+    assert len(national) == shipped.figures()["categories"]
     by_pref = at.dataframe[1].value.set_index("地域")
     tokushima = by_pref.loc["徳島県"]  # 石井町, 神山町, 那賀町, 東みよし町: all 日立システムズ
     assert tokushima["HHI"] == 10000 and bool(tokushima["1社のみ"]) and tokushima["導入実績数"] == 4

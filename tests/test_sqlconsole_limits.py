@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from govmap import sqlconsole, sqlworker
 from govmap.catalog import Catalog, QueryInterrupted
+import shipped
 
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT_MS = 1000
@@ -88,7 +89,7 @@ def test_a_single_huge_value_stops_within_the_time_and_memory_limits(catalog, li
     budget = sqlworker.parse_size(os.environ.get("GOVMAP_SQL_PROCESS_MEMORY_LIMIT", "1GB"))
     assert worker["peak_rss_kb"] * 1024 <= worker["start_rss_kb"] * 1024 + budget
     # The next query works (on a fresh worker when the last one was killed).
-    assert sqlconsole.run(catalog, "SELECT count(*) AS n FROM organisations").frame["n"][0] == 145
+    assert sqlconsole.run(catalog, "SELECT count(*) AS n FROM organisations").frame["n"][0] == shipped.organisations()
 
 
 def test_a_killed_worker_is_gone_and_replaced(catalog, limits):
@@ -129,7 +130,7 @@ def test_sessions_running_queries_at_the_same_time_all_get_answers(catalog):
         thread.start()
     for thread in threads:
         thread.join()
-    assert not errors and answers == [145] * len(threads)
+    assert not errors and answers == [shipped.organisations()] * len(threads)
 
 
 def test_a_result_over_the_byte_cap_is_refused_and_the_next_query_works(catalog, monkeypatch):
@@ -232,7 +233,7 @@ def test_page_reports_the_memory_limit_and_stays_usable(catalog_env, lang, words
     at.text_area(key="sql_text").set_value("SELECT count(*) AS n FROM v_organisations")
     at.button(key="sql_run").click()
     at.run()
-    assert not at.error and at.dataframe[-1].value["n"][0] == 145
+    assert not at.error and at.dataframe[-1].value["n"][0] == shipped.organisations()
 
 
 def test_page_error_messages_show_no_server_path(catalog_env):

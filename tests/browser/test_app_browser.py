@@ -6,12 +6,16 @@ see tests/test_app.py), so the switch is checked here, in a browser, as a user w
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from conftest import shipped_app
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/: shipped.py
+import shipped  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -65,21 +69,22 @@ def test_search_and_language_switch_in_a_real_browser(chromium_browser, real_app
     try:
         page.goto(real_app, wait_until="domcontentloaded")
         page.get_by_role("heading", name="地図で探す").wait_for(timeout=30_000)
-        page.wait_for_selector("text=145 件の組織", timeout=30_000)
+        total = shipped.organisations()
+        page.wait_for_selector(f"text={total} 件の組織", timeout=30_000)
 
         box = page.get_by_label("検索(会社名・サービス・カテゴリ・地名。かな・ローマ字・英語も可)")
         box.fill("グラファー")
         box.press("Enter")
-        caption = page.get_by_text("件の組織(全 145 件中)").first
-        page.wait_for_function("() => !document.body.innerText.includes('145 件の組織(全 145 件中)')", timeout=30_000)
-        assert 1 <= int(caption.inner_text().split()[0]) < 145
+        caption = page.get_by_text(f"件の組織(全 {total} 件中)").first
+        page.wait_for_function(f"() => !document.body.innerText.includes('{total} 件の組織(全 {total} 件中)')", timeout=30_000)
+        assert 1 <= int(caption.inner_text().split()[0]) < total
         assert "q=" in page.url
 
         page.get_by_role("radiogroup", name="言語 / Language").get_by_text("English", exact=True).click()
         page.get_by_role("heading", name="Map and search").wait_for(timeout=30_000)
         assert "lang=en" in page.url
         assert page.get_by_text("Filters").first.is_visible()
-        page.get_by_text("organisations (of 145)").first.wait_for(timeout=30_000)
+        page.get_by_text(f"organisations (of {total})").first.wait_for(timeout=30_000)
         page.wait_for_timeout(3000)  # the table and map finish redrawing after the rerun
         SCREENSHOT.parent.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOT), full_page=True)
