@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 CATALOG := data/catalog.duckdb
 CATALOG_INPUTS := $(wildcard data/seed/*.csv data/gazetteer/*.parquet data/taxonomy/*.csv etl/*.py etl/*.sql etl/views/*.sql data/standardisation/* data/research/*/*.csv data/corrections/*.csv govmap/normalize.py govmap/geocode.py govmap/search.py govmap/adoption_kinds.py govmap/source_quality.py)
 
-.PHONY: run test install install-dev catalog validate docs bench clean browser-deps db-deps
+.PHONY: run test install install-dev catalog validate report docs bench clean browser-deps db-deps
 
 run: install catalog  ## install, build the catalog if missing or stale, start the app
 	$(PY) -m streamlit run app.py
@@ -38,6 +38,9 @@ $(CATALOG): $(CATALOG_INPUTS) | install
 
 validate: install
 	$(PY) -m etl validate
+
+report: install catalog  ## data-quality report of the built catalog (docs/data-quality.md)
+	$(PY) -m etl report
 
 docs: install
 	$(PY) -m etl docs

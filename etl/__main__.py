@@ -47,8 +47,8 @@ def cmd_publish(args) -> int:
 
 @command
 def cmd_validate(args) -> int:
-    """Check the inputs and print every problem; changes nothing."""
-    from etl import standardisation
+    """Check the inputs, then audit the catalog they build (etl/audit.py); prints every problem, changes nothing."""
+    from etl import audit, standardisation
     from etl.build import check, read_inputs
     inputs = read_inputs()
     problems = check(inputs)
@@ -56,9 +56,20 @@ def cmd_validate(args) -> int:
     if inputs.std is not None:
         for line in standardisation.report(inputs.std, inputs.gazetteer["municipalities"], inputs.vendors):
             print(line)
-    errors = sum(p.severity == "error" for p in problems)
-    print(f"{errors} error(s), {len(problems) - errors} warning(s)")
+    checks = audit.audit_catalog(Path(args.catalog), inputs) if args.catalog else audit.audit_inputs(inputs)
+    for line in audit.lines(checks, limit=None if args.all else 10):
+        print(line, file=sys.stderr if line.startswith("ERROR") else sys.stdout)
+    findings = problems + [p for c in checks for p in c.problems]
+    errors = sum(p.severity == "error" for p in findings)
+    print(f"{errors} error(s), {len(findings) - errors} warning(s)")
     return 1 if errors else 0
+
+
+@command
+def cmd_report(args) -> int:
+    """Print the data-quality report of a built catalog (coverage, per prefecture, issue-14 targets)."""
+    from etl.report import main
+    return main(args) or 0
 
 
 @command
@@ -139,7 +150,18 @@ def _synth_args(p) -> None:
     p.add_argument("--replace-real", action="store_true", help="allow --out to be the real catalog (never by default)")
 
 
-EXTRA_ARGUMENTS: dict = {"export": [_export_args], "synth": [_synth_args]}
+def _validate_args(p) -> None:
+    p.add_argument("--catalog", help="audit this built catalog instead of building a throw-away one from the inputs")
+    p.add_argument("--all", action="store_true", help="print every warning of the catalog audit, not the first 10 of each")
+
+
+def _report_args(p) -> None:
+    p.add_argument("--catalog", help="catalog path (default: settings catalog_path)")
+    p.add_argument("--markdown", help="also write the report as Markdown to this file")
+
+
+EXTRA_ARGUMENTS: dict = {"export": [_export_args], "synth": [_synth_args], "validate": [_validate_args],
+                         "report": [_report_args]}
 
 if __name__ == "__main__":
     sys.exit(main())
