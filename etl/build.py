@@ -163,7 +163,7 @@ def duplicate_warnings(vendors: pd.DataFrame) -> list[Problem]:
 
 def _drop_bad_rows(inputs: Inputs, problems: list[Problem]) -> None:
     bad = {(p.file, p.row) for p in problems if p.severity == "error"}
-    keep = lambda f: f[[(a, b) not in bad for a, b in zip(f["_file"], f["_row"])]]  # noqa: E731
+    keep = lambda f: f[pd.Series([(a, b) not in bad for a, b in zip(f["_file"], f["_row"])], index=f.index, dtype=bool)]  # noqa: E731
     inputs.vendors = keep(inputs.vendors)
     known = set(inputs.vendors["vendor_key"])
     inputs.adoptions = keep(inputs.adoptions)

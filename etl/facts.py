@@ -92,19 +92,21 @@ def submitted_facts(services: pd.DataFrame | None, vendors: pd.DataFrame) -> lis
 
 def reference_facts(std_services: pd.DataFrame, std_vendors: pd.DataFrame, source: dict) -> list[dict]:
     """The conformance list: each listed package is a standard-compliant service of its vendor, and
-    each vendor's 法人番号 is the one embedded in its conformance numbers."""
+    each vendor's 法人番号 is the one embedded in its conformance numbers.  The list is the
+    government's, but we cite a compiled copy of it, and its quality says so."""
     url, as_of = source["source_url"], source["as_of"]
-    out = [_fact("service", s["service_id"], field, value, url, as_of, "official_government", "reference")
+    quality = source_quality.classify(url)
+    out = [_fact("service", s["service_id"], field, value, url, as_of, quality, "reference")
            for s in std_services.to_dict("records")
            for field, value in (("product_name", s["name_ja"]), ("standard_compliant", "true"))]
     out += [_fact("organisation", v["org_id"], "corporate_number", v["corporate_number"], url, as_of,
-                  "official_government", "reference") for v in std_vendors.to_dict("records")]
+                  quality, "reference") for v in std_vendors.to_dict("records")]
     return out
 
 
 def research_facts(facts: pd.DataFrame) -> list[dict]:
     return [_fact(f["entity_kind"], f["entity_key"], f["field"], f["value"], f["source_url"], f["as_of"],
-                  f["source_quality"], "research") for f in facts.to_dict("records")]
+                  source_quality.reconcile(f["source_quality"], f["source_url"]), "research") for f in facts.to_dict("records")]
 
 
 def choose(rows: list[dict]) -> pd.DataFrame:

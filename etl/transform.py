@@ -140,7 +140,7 @@ def adoptions(rows: pd.DataFrame, gaz: Gazetteer, source_ids: SourceIds, origin:
             "geo_precision": loc.precision, "source_id": source_ids(url),
             "origin": a.get("origin") or origin,
             "adoption_kind": a.get("adoption_kind") or adoption_kinds.classify(a["service_name"]),
-            "source_quality": a.get("source_quality") or source_quality.classify(url, websites.get(a["vendor_key"])),
+            "source_quality": source_quality.reconcile(a.get("source_quality"), url, websites.get(a["vendor_key"])),
             "as_of": a.get("as_of") or None, "service_id": a.get("service_id") or None,
         })
     return pd.DataFrame(out)

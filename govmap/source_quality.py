@@ -19,6 +19,9 @@ LABELS = {
     "aggregator": ("まとめ・転載", "aggregator"), "other": ("その他", "other"), "seed": ("初期データ", "seed data"),
 }
 _MUNICIPAL = (".lg.jp",)
+# Prefectures and municipalities that kept their older domains: www.pref.gunma.jp, www.city.chiba.jp,
+# www2.pref.shizuoka.jp, www.city.naha.okinawa.jp, www.town.namie.fukushima.jp ...
+_MUNICIPAL_LABELS = ("pref", "city", "town", "vill")
 _GOVERNMENT = (".go.jp", "j-lis.go.jp", "ismap.go.jp")
 _FILING = ("disclosure2.edinet-fsa.go.jp", "houjin-bangou.nta.go.jp", "info.gbiz.go.jp")
 _PRESS = ("prtimes.jp", "nikkei.com", "impress.co.jp", "itmedia.co.jp", "jichitai.works", "govtechtokyo",
@@ -42,7 +45,7 @@ def classify(url: object, vendor_website: object = None) -> str:
         return "other"
     if any(h == d or h.endswith("." + d) for d in _FILING):
         return "filing"
-    if h.endswith(_MUNICIPAL):
+    if h.endswith(_MUNICIPAL) or (h.endswith(".jp") and any(label in _MUNICIPAL_LABELS for label in h.split(".")[:2])):
         return "official_municipal"
     if h.endswith(_GOVERNMENT) or h.endswith(".go.jp"):
         return "official_government"
@@ -59,3 +62,14 @@ def classify(url: object, vendor_website: object = None) -> str:
 def label(quality: str, lang: str = "ja") -> str:
     ja, en = LABELS.get(quality, (quality, quality))
     return ja if lang == "ja" else en
+
+
+def reconcile(stated: object, url: object, vendor_website: object = None) -> str:
+    """The quality a row states, unless its address is plainly an official one (a researcher marked a
+    prefecture's older domain as 'other'): then official."""
+    found = classify(url, vendor_website)
+    if not stated:
+        return found
+    if stated in WEAK and found in ("official_government", "official_municipal", "filing"):
+        return found
+    return str(stated)
