@@ -6,6 +6,10 @@ Plain Python over the catalog's views (``v_concentration``, ``v_vendor_shares``,
 Distances are great-circle (haversine) kilometres between representative points: a head office
 is its municipality's point, so distances are approximate to a few kilometres.  A missing point is
 "distance unknown", never zero.
+
+Market figures (concentration, the adoption components of the alternatives score) count contracts
+and joint procurements only (``adoption_kinds.MARKET_KINDS``); ``all_kinds=True`` counts agreements,
+pilots and other kinds too (the pages' "count every kind" checkbox, ``?kinds=all``).
 """
 
 from __future__ import annotations
@@ -15,8 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from govmap import i18n, openness
-from govmap.browse import Browser, adoption_items, sorted_items
+from govmap import adoption_kinds, i18n, openness
+from govmap.browse import Browser, adopter_points  # noqa: F401  (adopter_points: used by the pages)
 from govmap.catalog import Catalog
 from govmap.facets import FLAG_COLUMNS
 
@@ -37,7 +41,6 @@ SORT_KEYS = (("score", False), ("n_adoptions", False), ("org_id", True))
 OPENNESS_FLAGS = (*FLAG_COLUMNS, "data_in_japan")
 MUNICIPALITY_SQL = """SELECT code, pref_code, pref_name, region, name_ja, county_ja, kind, parent_code,
                              lat, lon, population FROM municipalities ORDER BY code"""
-POINT_COLUMNS = ["adopter_code", "adopter_name", "lat", "lon", "n_adoptions", "n_vendors", "vendors", "adoptions"]
 
 
 def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
@@ -63,18 +66,6 @@ def ranked(frame: pd.DataFrame) -> pd.DataFrame:
     return out.assign(rank=np.arange(1, len(out) + 1))
 
 
-def adopter_points(adoptions: pd.DataFrame) -> pd.DataFrame:
-    """Adoption rows aggregated per adopter point: the map's adoption layer (as Browser.adopter_points)."""
-    rows = adoptions.dropna(subset=["lat", "lon"])
-    if rows.empty:
-        return pd.DataFrame(columns=POINT_COLUMNS)
-    grouped = rows.assign(items=adoption_items(rows)).groupby(["adopter_name", "adopter_code", "lat", "lon"],
-                                                              dropna=False)
-    return grouped.agg(n_adoptions=("org_id", "size"), n_vendors=("org_id", "nunique"),
-                       vendors=("org_name_ja", lambda s: sorted(set(s))),
-                       adoptions=("items", sorted_items)).reset_index()[POINT_COLUMNS]
-
-
 @dataclass
 class Similar:
     population: float | None   # the buyer's population (GeoNames), None when unknown
@@ -90,6 +81,7 @@ class Analytics:
         self.municipalities = catalog.frame(MUNICIPALITY_SQL)
         self.concentration = catalog.frame("SELECT * FROM v_concentration")
         self.shares = catalog.frame("SELECT * FROM v_vendor_shares ORDER BY scope, area_code, category, rank")
+        self._all_kinds: tuple[pd.DataFrame, pd.DataFrame] | None = None  # loaded when first asked for
         self.coverage = catalog.frame("SELECT * FROM v_category_coverage")
         self._catalog = catalog
         self._muni = {r["code"]: r for r in self.municipalities.to_dict("records")}
@@ -135,8 +127,9 @@ class Analytics:
         found = set(org["categories"]) | set(adopted)
         return sorted(found & set(self.category_order), key=self.category_order.get)
 
-    def _adoption_counts(self, target: list[str], home: dict | None, radius_km: float) -> pd.DataFrame:
-        rows = self.b.adoptions[self.b.adoptions["category"].isin(target)]
+    def _adoption_counts(self, target: list[str], home: dict | None, radius_km: float, all_kinds: bool) -> pd.DataFrame:
+        rows = counted(self.b.adoptions, all_kinds)
+        rows = rows[rows["category"].isin(target)]
         distance = self._distances(home, rows["lat"], rows["lon"])
         # National bodies sit at 千代田区 by convention; that point says nothing about proximity.
         near = (distance <= radius_km) & rows["adopter_kind"].ne("national").to_numpy()
@@ -154,13 +147,14 @@ class Analytics:
         return cand
 
     def alternatives(self, vendor_id: str, municipality_code: str, category: str | None = None,
-                     radius_km: float = 50.0) -> pd.DataFrame:
-        """Other organisations offering the target categories, ranked by WEIGHTS (see module top)."""
+                     radius_km: float = 50.0, all_kinds: bool = False) -> pd.DataFrame:
+        """Other organisations offering the target categories, ranked by WEIGHTS (see module top);
+        the adoption components count contracts and joint procurements unless ``all_kinds``."""
         target = self.target_categories(vendor_id, category)
         cand = self._candidates(vendor_id, target)
         home = self.municipality(municipality_code)
         cand["distance_km"] = self._distances(home, cand["lat"], cand["lon"])
-        counts = self._adoption_counts(target, home, radius_km)
+        counts = self._adoption_counts(target, home, radius_km, all_kinds)
         cand = cand.join(counts, on="org_id")
         cand[list(counts.columns)] = cand[list(counts.columns)].fillna(0).astype(int)
         cand = pd.concat([cand, openness_counts(cand)], axis=1)
@@ -225,32 +219,54 @@ class Analytics:
         return self._sorted(gaps.assign(nearest=nearest))
 
     # -- concentration ------------------------------------------------------------------------
-    def concentration_of(self, scope: str, category: str | None = None, with_empty: bool = False) -> pd.DataFrame:
-        rows = self.concentration[self.concentration["scope"] == scope]
+    def _concentration_frames(self, all_kinds: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(concentration, shares): of contracts and joint procurements, or of every kind."""
+        if not all_kinds:
+            return self.concentration, self.shares
+        if self._all_kinds is None:
+            self._all_kinds = (self._catalog.frame("SELECT * FROM v_concentration_all_kinds"),
+                               self._catalog.frame("SELECT * FROM v_vendor_shares_all_kinds "
+                                                   "ORDER BY scope, area_code, category, rank"))
+        return self._all_kinds
+
+    def concentration_of(self, scope: str, category: str | None = None, with_empty: bool = False,
+                         all_kinds: bool = False) -> pd.DataFrame:
+        concentration = self._concentration_frames(all_kinds)[0]
+        rows = concentration[concentration["scope"] == scope]
         if category:
             rows = rows[rows["category"] == category]
         return rows if with_empty else rows[rows["n_adoptions"] > 0]
 
-    def prefecture_values(self, category: str) -> dict[str, dict]:
+    def prefecture_values(self, category: str, all_kinds: bool = False) -> dict[str, dict]:
         """pref_code → concentration row of the category (only prefectures with adoptions)."""
-        rows = self.concentration_of("prefecture", category)
+        rows = self.concentration_of("prefecture", category, all_kinds=all_kinds)
         return {r["area_code"]: r for r in rows.to_dict("records")}
 
-    def area_vendors(self, scope: str, area_code: str) -> pd.DataFrame:
+    def area_vendors(self, scope: str, area_code: str, all_kinds: bool = False) -> pd.DataFrame:
         """Every vendor's share per category in one area (leader first within each category)."""
-        rows = self.shares[(self.shares["scope"] == scope) & (self.shares["area_code"] == area_code)]
+        shares = self._concentration_frames(all_kinds)[1]
+        rows = shares[(shares["scope"] == scope) & (shares["area_code"] == area_code)]
         return self._sorted(rows, "rank")
 
-    def adoptions_in_area(self, scope: str, area_code: str, category: str | None = None) -> pd.DataFrame:
-        """The recorded adoptions behind a concentration row, with their sources."""
-        rows = self._catalog.frame(AREA_ADOPTIONS_SQL, [scope, area_code])
+    def adoptions_in_area(self, scope: str, area_code: str, category: str | None = None,
+                          all_kinds: bool = False) -> pd.DataFrame:
+        """The recorded adoptions behind a concentration row, with their kinds and sources."""
+        rows = counted(self._catalog.frame(AREA_ADOPTIONS_SQL, [scope, area_code]), all_kinds)
         return rows if category is None else rows[rows["category"] == category]
 
 
-AREA_ADOPTIONS_SQL = """SELECT adopter_name, adopter_code, adopter_kind, org_id, org_name_ja, category, service_name, year, source_url
+AREA_ADOPTIONS_SQL = """SELECT adopter_name, adopter_code, adopter_kind, org_id, org_name_ja, category, service_name, year,
+           adoption_kind, source_url, source_quality, as_of
     FROM v_adoptions a WHERE CASE ?1 WHEN 'national' THEN TRUE
         WHEN 'region' THEN adopter_region = ?2 ELSE adopter_pref_code = ?2 END
     ORDER BY category, org_id, adopter_name"""
+
+
+def counted(adoptions: pd.DataFrame, all_kinds: bool = False) -> pd.DataFrame:
+    """The adoption rows market figures count: contracts and joint procurements, or every kind."""
+    if all_kinds:
+        return adoptions
+    return adoptions[adoptions["adoption_kind"].isin(adoption_kinds.MARKET_KINDS)]
 
 
 def breakdown(row: dict, labels: dict[str, str]) -> str:

@@ -13,8 +13,20 @@ from govmap.search import KEYS_VERSION, SearchIndex
 
 ORG_SQL = "SELECT * FROM v_organisations ORDER BY org_id"
 ADOPTION_SQL = """SELECT org_id, org_name_ja, adopter_name, adopter_kind, adopter_code, adopter_pref_name,
-                         category, service_name, year, lat, lon, geo_precision, source_url
+                         category, service_name, year, lat, lon, geo_precision, source_url,
+                         adoption_kind, source_quality, as_of, service_id
                   FROM v_adoptions ORDER BY adoption_id"""
+# Every fact in use about an organisation and its services, each with its own source and date.
+FACTS_SQL = """SELECT entity_kind, entity_id, field, value, source_url, as_of, source_quality, origin, derived_from
+    FROM v_fact_sources
+    WHERE (entity_kind = 'organisation' AND entity_id = ?1)
+       OR (entity_kind = 'service' AND entity_id IN (SELECT service_id FROM services WHERE org_id = ?1))"""
+# The fields a fact can be about (etl/facts.py, facts.field), in the order a buyer reads them.
+FACT_FIELDS = ("legal_name", "trade_name", "corporate_number", "hq_address", "hq_postal_code", "website", "contact_url",
+               "product_name", "standard_compliant", "lgwan_asp", "ismap", "ismap_liu", "isms", "privacy_mark",
+               "dmp_listed", "data_in_japan", "has_api", "api_docs_url", "open_export", "export_formats", "is_oss",
+               "price_band", "price_url")
+POINT_COLUMNS = ["adopter_code", "adopter_name", "lat", "lon", "n_adoptions", "n_vendors", "vendors", "adoptions", "kinds"]
 
 
 PLACES_SQL = "SELECT code, pref_name, name_ja, name_kana, name_romaji, kind, parent_code FROM municipalities ORDER BY code"
@@ -77,16 +89,33 @@ class BrowseResult:
 
 
 def adoption_items(rows: pd.DataFrame) -> pd.Series:
-    """[vendor, service, year] of each adoption row (None when unknown), for aggregation per adopter
-    point with ``sorted_items`` (the adopter popups list them, govmap.mapview)."""
-    return pd.Series([[_or_none(v), _or_none(s), int(y) if pd.notna(y) else None]
-                      for v, s, y in zip(rows["org_name_ja"], rows["service_name"], rows["year"])],
+    """[vendor, service, year, kind] of each adoption row (None when unknown), for aggregation per
+    adopter point with ``sorted_items`` (the adopter popups list them, govmap.mapview)."""
+    kinds = rows["adoption_kind"] if "adoption_kind" in rows else [None] * len(rows)
+    return pd.Series([[_or_none(v), _or_none(s), int(y) if pd.notna(y) else None, _or_none(k)]
+                      for v, s, y, k in zip(rows["org_name_ja"], rows["service_name"], rows["year"], kinds)],
                      index=rows.index, dtype=object)
 
 
 def sorted_items(items: pd.Series) -> list[list]:
     """One adopter point's items: by vendor, then year (unknown last), then service."""
     return sorted(items, key=lambda i: (str(i[0]), i[2] is None, i[2] or 0, str(i[1])))
+
+
+def adopter_points(rows: pd.DataFrame) -> pd.DataFrame:
+    """Adoption rows aggregated per adopter point (the map's adoption layer): counts, vendor names,
+    ``adoptions`` = [vendor, service, year] per adoption and ``kinds`` = its adoption kind, in the
+    same order."""
+    rows = rows.dropna(subset=["lat", "lon"])
+    if rows.empty:
+        return pd.DataFrame(columns=POINT_COLUMNS)
+    grouped = rows.assign(items=adoption_items(rows)).groupby(["adopter_name", "adopter_code", "lat", "lon"],
+                                                              dropna=False)
+    out = grouped.agg(n_adoptions=("org_id", "size"), n_vendors=("org_id", "nunique"),
+                      vendors=("org_name_ja", lambda s: sorted(set(s))), items=("items", sorted_items)).reset_index()
+    out["adoptions"] = [[item[:3] for item in items] for items in out["items"]]
+    out["kinds"] = [[item[3] for item in items] for items in out["items"]]
+    return out[POINT_COLUMNS]
 
 
 def _or_none(value):
@@ -152,15 +181,17 @@ class Browser:
 
     def adopter_points(self, org_ids) -> pd.DataFrame:
         """Adoptions of the given organisations aggregated per adopter point (the map layer)."""
-        rows = self.adoptions_of(org_ids).dropna(subset=["lat", "lon"])
-        if rows.empty:
-            return pd.DataFrame(columns=["adopter_code", "adopter_name", "lat", "lon", "n_adoptions",
-                                         "n_vendors", "vendors", "adoptions"])
-        grouped = rows.assign(items=adoption_items(rows)).groupby(["adopter_name", "adopter_code", "lat", "lon"],
-                                                                  dropna=False)
-        out = grouped.agg(n_adoptions=("org_id", "size"), n_vendors=("org_id", "nunique"),
-                          vendors=("org_name_ja", lambda s: sorted(set(s))), adoptions=("items", sorted_items))
-        return out.reset_index()
+        return adopter_points(self.adoptions_of(org_ids))
+
+    def facts_of(self, org_id: str) -> pd.DataFrame:
+        """Every fact in use about the organisation and its services (v_fact_sources): the
+        organisation's first, then each service's, fields in FACT_FIELDS order."""
+        facts = self.catalog.frame(FACTS_SQL, [org_id])
+        order = {f: i for i, f in enumerate(FACT_FIELDS)}
+        keys = facts.assign(_kind=facts["entity_kind"].ne("organisation"),
+                            _field=facts["field"].map(order).fillna(len(order)))
+        return (facts.loc[keys.sort_values(["_kind", "entity_id", "_field", "field"], kind="mergesort").index]
+                .reset_index(drop=True))
 
     def category_label(self, code: str, lang: str) -> str:
         match = self.categories[self.categories["code"] == code]

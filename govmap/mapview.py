@@ -27,7 +27,7 @@ import folium
 import numpy as np
 import pandas as pd
 
-from govmap import escape, i18n, map_messages, mapassets, settings  # noqa: F401 (map_messages registers)
+from govmap import adoption_kinds, escape, i18n, map_messages, mapassets, settings  # noqa: F401 (map_messages registers)
 
 BOUNDARIES_PATH = mapassets.BOUNDARIES_PATH
 JAPAN_CENTER = (36.6, 137.8)
@@ -363,16 +363,22 @@ def _count(value: object) -> int:
 
 def adoption_popup_html(point: dict, lang: str = "ja") -> str:
     """Popup of one adopter: name, counts and, per vendor (at most VENDOR_LIST_LIMIT, then 'and N
-    more'), its services with the year (``年不明`` / "year unknown" when the source gives none).
+    more'), its services with the year (``年不明`` / "year unknown" when the source gives none) and the
+    kind of adoption (契約・導入, 協定・覚書, 実証・試行 ...) when known.
 
-    ``point["adoptions"]``: [vendor, service, year] per adoption (govmap.browse.adoption_items);
-    without it the vendor names alone (``point["vendors"]``)."""
+    ``point["adoptions"]``: [vendor, service, year] per adoption and ``point["kinds"]`` its kind, in the
+    same order (govmap.browse.adopter_points); without them the vendor names alone (``point["vendors"]``).
+    Every part is escaped once, where the line is assembled below."""
     e, text = escape.js_template_html, _TEXT[lang]
     services: dict[str, list[str]] = {}
-    for item in _items(point.get("adoptions")):
+    items = _items(point.get("adoptions"))
+    kinds = _items_or_none(point.get("kinds"), len(items))
+    for item, kind in zip(items, kinds):
         vendor, service, year = (list(item) + [None, None, None])[:3]
         label = _text(service)
         when = str(int(year)) if _text(year) else i18n.t("map.year_unknown", lang)
+        if _text(kind):
+            when = f"{when} / {adoption_kinds.label(_text(kind), lang)}"
         services.setdefault(_text(vendor), []).append(f"{label} ({when})" if label else f"({when})")
     for vendor in _as_list(point.get("vendors")):
         services.setdefault(vendor, [])
@@ -394,6 +400,12 @@ def _items(value: object) -> list:
     if value is None or isinstance(value, (str, float)):
         return []
     return [i for i in value if hasattr(i, "__iter__") and not isinstance(i, str)]
+
+
+def _items_or_none(value: object, n: int) -> list:
+    """The kinds of a point's adoptions, aligned with them (None where unknown or missing)."""
+    kinds = [] if value is None or isinstance(value, (str, float)) else list(value)
+    return (kinds + [None] * n)[:n]
 
 
 def _adoption_row(point: dict, lang: str) -> list:

@@ -1,12 +1,13 @@
 """代替ベンダー検索: other organisations offering the categories of the vendor a buyer uses today,
 ranked by govmap.analytics (weights in analytics.WEIGHTS), on a map and as a shortlistable,
-exportable list."""
+exportable list.  The adoption components count contracts and joint procurements only, unless the
+"count every kind" checkbox (?kinds=all) is on."""
 
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from govmap import analytics, analytics_map, escape, mapview, settings, standardisation  # noqa: F401  (std.* messages)
+from govmap import adoption_kinds, analytics, analytics_map, escape, mapview, settings, standardisation  # noqa: F401  (std.* messages)
 from govmap.normalize import boundary
 from ui import buyer, context, state
 
@@ -56,6 +57,8 @@ state.keep("alt_cat", url_value("cat", set(options)) or "", lambda c: c if c in 
 category = st.selectbox(t("alt.category"), options, key="alt_cat",
                         format_func=lambda c: labels.get(c, c) if c else t("alt.all_categories"))
 radius = st.slider(t("an.radius"), 10, 300, 50, step=10, key="alt_radius")
+all_kinds = buyer.all_kinds_checkbox("alt_all_kinds")
+counted_kinds = adoption_kinds.KINDS if all_kinds else adoption_kinds.MARKET_KINDS
 st.query_params.update({"muni": muni, "org": vendor})
 if category:
     st.query_params["cat"] = category
@@ -67,7 +70,7 @@ if "core_systems" in target:  # per 業務, only vendors with a conformant packa
     lang_param = "&lang=en" if lang == "en" else ""
     core_link = f"[{escape.markdown_text(t('std.alt_link'))}](/core_systems?view=municipality&muni={muni}{lang_param})"
     st.markdown(core_link)
-result = an.alternatives(vendor, muni, category or None, radius_km=radius)
+result = an.alternatives(vendor, muni, category or None, radius_km=radius, all_kinds=all_kinds)
 
 with st.expander(t("alt.how")):
     st.write(escape.markdown_text(t("alt.how_text")))
@@ -90,7 +93,8 @@ state.keep("alt_layer", "orgs", state.one_of(("orgs", "adoptions")))
 layer = st.segmented_control(t("layer.label"), ("orgs", "adoptions"), key="alt_layer",
                              format_func=lambda v: t(f"layer.{v}")) or "orgs"
 located = top[top["located"]].assign(hq_label=[buyer.hq_label(r) for r in top[top["located"]].to_dict("records")])
-rows = b.adoptions[b.adoptions["org_id"].isin(set(top["org_id"])) & b.adoptions["category"].isin(target)]
+rows = analytics.counted(b.adoptions, all_kinds)  # the adoptions the ranking counted
+rows = rows[rows["org_id"].isin(set(top["org_id"])) & rows["category"].isin(target)]
 fmap = mapview.build_map(located, analytics.adopter_points(rows), layer=layer, lang=lang, category_labels=labels,
                          marker_limit=settings.get("map_marker_limit"), tiles=settings.get("map_tiles"))
 analytics_map.add_home_marker(fmap, home["lat"], home["lon"], t("an.home", name=b.places.municipality_label(muni, lang)))
@@ -124,7 +128,8 @@ selected = mapview.selected_org_id(clicked) if clicked else None
 buyer.pick_and_act(ids, names, selected, b, key="alt")
 buyer.export_buttons(table, f"{t('alt.title')}: {names[vendor]}",
                      {"municipality": an.municipality_label(muni), "vendor": vendor, "category": category,
-                      "radius_km": radius}, b, key="alt_export", name="govtech-alternatives")
+                      "radius_km": radius, "kinds": "+".join(counted_kinds)},
+                     b, key="alt_export", name="govtech-alternatives")
 
 st.subheader(t("alt.openness"))
 summary = an.openness_summary(result["org_id"], lang)

@@ -1,12 +1,13 @@
 """ベンダー集中度: per category, how many vendors share the recorded adoptions nationally, per region
 and per prefecture (view v_concentration), a prefecture choropleth of the HHI, and one area's
-vendors per category with the adoptions and sources behind them."""
+vendors per category with the adoptions and sources behind them.  Contracts and joint procurements
+only, unless the "count every kind" checkbox (?kinds=all) is on (v_concentration_all_kinds)."""
 
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from govmap import analytics_map, escape, settings
+from govmap import adoption_kinds, analytics_map, escape, settings
 from ui import buyer, context, state
 
 cat = context.require_catalog()
@@ -39,9 +40,11 @@ an = buyer.analytics(cat)
 st.title(t("conc.title"))
 st.write(escape.markdown_text(t("conc.intro")))
 st.caption(t("an.caveat"))
+all_kinds = buyer.all_kinds_checkbox("conc_all_kinds")
 
 st.subheader(t("conc.national"))
-national = an.concentration_of("national", with_empty=True).sort_values("n_adoptions", ascending=False, kind="mergesort")
+national = an.concentration_of("national", with_empty=True, all_kinds=all_kinds)
+national = national.sort_values("n_adoptions", ascending=False, kind="mergesort")
 st.dataframe(concentration_frame(national), hide_index=True, key="conc_national")
 
 codes = list(labels)
@@ -49,7 +52,7 @@ codes = list(labels)
 state.keep("conc_cat", "core_systems" if "core_systems" in codes else codes[0], state.one_of(codes))
 category = st.selectbox(t("conc.category"), codes, format_func=labels.get, key="conc_cat")
 st.subheader(f"{t('conc.by_area')}: {labels[category]}")
-values = an.prefecture_values(category)
+values = an.prefecture_values(category, all_kinds=all_kinds)
 fmap = analytics_map.choropleth_map({c: r["hhi"] for c, r in values.items()},
                                     tips={c: tip(r) for c, r in values.items()},
                                     no_data_label=t("conc.no_data"), tiles=settings.get("map_tiles"))
@@ -59,13 +62,15 @@ clicked = st_folium(fmap, key="conc_map", height=520, use_container_width=True,
 state.keep("conc_scope", "prefecture", state.one_of(("prefecture", "region")))
 scope = st.radio(t("conc.scope"), ("prefecture", "region"), horizontal=True, key="conc_scope",
                  format_func=lambda s: t(f"conc.scope.{s}"))
-rows = an.concentration_of(scope, category)
+rows = an.concentration_of(scope, category, all_kinds=all_kinds)
 if rows.empty:
     st.info(t("conc.none"))
 else:
     table = concentration_frame(rows)
     st.dataframe(table, hide_index=True, key="conc_table")
-    buyer.export_buttons(table, f"{t('conc.title')}: {labels[category]}", {"category": category, "scope": scope},
+    kinds = adoption_kinds.KINDS if all_kinds else adoption_kinds.MARKET_KINDS
+    buyer.export_buttons(table, f"{t('conc.title')}: {labels[category]}",
+                         {"category": category, "scope": scope, "kinds": "+".join(kinds)},
                          b, key="conc_export", name="govtech-concentration")
 
 prefs = dict(zip(b.prefectures["pref_code"], b.prefectures["pref_name"]))
@@ -78,7 +83,7 @@ if clicked_code in prefs and clicked_code != st.session_state.get("conc_clicked"
 pref = st.selectbox(t("conc.pick_area"), list(prefs), key="conc_pref",
                     format_func=lambda c: b.places.prefecture(prefs[c], lang))
 st.subheader(t("conc.area_vendors", area=b.places.prefecture(prefs[pref], lang)))
-vendors = an.area_vendors("prefecture", pref)
+vendors = an.area_vendors("prefecture", pref, all_kinds=all_kinds)
 if vendors.empty:
     st.info(t("conc.area_none"))
     st.stop()
@@ -87,11 +92,13 @@ st.dataframe(pd.DataFrame({
     t("an.col.n_adoptions"): vendors["n_adoptions"], t("conc.col.share"): vendors["share"].map(pct),
 }), hide_index=True, key="conc_vendors")
 with st.expander(t("conc.sources")):
-    behind = an.adoptions_in_area("prefecture", pref)
+    behind = an.adoptions_in_area("prefecture", pref, all_kinds=all_kinds)
     st.dataframe(pd.DataFrame({
         t("an.col.category"): behind["category"].map(labels),
         t("col.adopter"): [b.places.adopter(n, c, lang) for n, c in zip(behind["adopter_name"], behind["adopter_code"])],
         t("an.col.vendor"): behind["org_name_ja"], t("col.service"): behind["service_name"],
         t("col.year"): [str(int(y)) if pd.notna(y) else t("common.year_unknown") for y in behind["year"]],
+        t("col.adoption_kind"): [adoption_kinds.label(k, lang) for k in behind["adoption_kind"]],
         t("col.source"): [escape.safe_url(u) for u in behind["source_url"]],
+        t("col.source_quality"): [buyer.quality_label(q) for q in behind["source_quality"]],
     }), hide_index=True, key="conc_sources", column_config={t("col.source"): st.column_config.LinkColumn()})

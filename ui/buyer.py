@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from govmap import escape, exports, i18n
+from govmap import escape, exports, i18n, source_quality
 from govmap.browse import Browser, describe_reasons
 from govmap.catalog import Catalog
 from ui import context
@@ -69,6 +69,27 @@ def municipality_picker(codes: list[str], wanted: str | None, key: str) -> str |
         options = [current, *options]
     return st.selectbox(context.t("an.municipality"), options, index=None, key=key, placeholder="—",
                         format_func=lambda c: b.places.municipality_label(c, lang))
+
+
+def all_kinds_checkbox(key: str) -> bool:
+    """The market-share pages' "count every kind" checkbox (off: contracts and joint procurements
+    only), kept as a code in the URL (``?kinds=all``, ui.state) and across language switches, with a
+    caption saying what the figures count."""
+    from ui import state
+    state.keep(key, state.read_all_kinds(), bool)
+    on = bool(st.checkbox(context.t("kinds.all"), key=key, help=context.t("kinds.all_help")))
+    state.write_all_kinds(on)
+    st.caption(context.t("kinds.every" if on else "kinds.market"))
+    return on
+
+
+def quality_label(quality, lang: str | None = None) -> str:
+    """A source quality in the UI language; weak ones (aggregators, copies) say so; unknown when none."""
+    lang = lang or context.lang()
+    if not isinstance(quality, str) or not quality:
+        return i18n.t("common.unknown", lang)
+    label = source_quality.label(quality, lang)
+    return i18n.t("fact.weak", lang, label=label) if quality in source_quality.WEAK else label
 
 
 def hq_label(row, lang: str | None = None, b: Browser | None = None) -> str:

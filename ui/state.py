@@ -2,7 +2,8 @@
 
 Parameters: q (query), cat, region, pref, type, flag (comma-separated), adopted=1,
 loc=located|unlocated, layer=orgs|adoptions, org (selected vendor), sl (shortlist ids),
-note (the shortlist's 選定理由 note), lang.
+note (the shortlist's 選定理由 note), lang; kinds=all on the market-share pages (count every adoption
+kind, not only contracts and joint procurements).
 Values are validated on the way in: unknown codes are dropped, never trusted.  Every stored value
 is a code (category code, region and prefecture as in the catalog, ``located``), never a label in
 the UI language, so switching the language never changes a result; an old link holding a label
@@ -32,6 +33,7 @@ MAX_PARAM = 500
 MAX_SHORTLIST = 50      # organisations in one shortlist (keeps the link short)
 NOTE_LIMIT = 500        # characters of the 選定理由 note (≈ 4.5 KB in a URL: safe for proxies and browsers)
 LAYERS = ("orgs", "adoptions")
+ALL_KINDS = "all"       # ?kinds=all (the one value; the default, market kinds only, is no parameter)
 LOCATIONS = ("all", "located", "unlocated")
 _COUNT = re.compile(r"\s*\(\d[\d,]*\)$")
 _ID = re.compile(r"^[A-Za-z0-9_.\-]{1,100}$")
@@ -214,6 +216,16 @@ def read_choice(name: str, allowed, default: str | None = None) -> str | None:
 def read_choices(name: str, allowed) -> list[str]:
     """Comma-separated codes from ?name=, unknown ones dropped."""
     return _list(name, set(allowed))
+
+
+def read_all_kinds() -> bool:
+    """``?kinds=all``: the market-share pages count every adoption kind (absent: contracts and joint
+    procurements only, govmap.adoption_kinds.MARKET_KINDS).  Any other value is dropped."""
+    return read_choice("kinds", (ALL_KINDS,)) == ALL_KINDS
+
+
+def write_all_kinds(on: bool) -> None:
+    _mirror("kinds", ALL_KINDS if on else "")
 
 
 def write_params(values: dict[str, str | list[str] | None]) -> None:
