@@ -1,13 +1,15 @@
-"""ベンダー詳細: names, head office, categories, offerings, the exit / lock-in profile, adoptions
-with a small map, sources with dates, and other organisations in the same categories."""
+"""ベンダー詳細: names (legal, former and other names), head office, categories, offerings, each
+service's exit / lock-in profile with the source of each item, every sourced fact with its source,
+date and source type, adoptions (kind, source and source type) with a small map, and other
+organisations in the same categories."""
 
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from govmap import descriptions, escape, mapview, openness
+from govmap import adoption_kinds, descriptions, escape, mapview
 from govmap.normalize import boundary
-from ui import buyer, context, printing, state
+from ui import buyer, context, printing, state, vendorfacts
 
 cat = context.require_catalog()
 b = buyer.browser(cat)
@@ -47,11 +49,18 @@ facts = {
     t("col.categories"): " / ".join(labels.get(c, c) for c in org["categories"]),
     t("vendor.offerings"): " / ".join(org["offerings_ja"] if lang == "ja" or not len(org["offerings_en"]) else org["offerings_en"]),
 }
+if isinstance(org.get("legal_name"), str) and org["legal_name"]:  # shown where a source gives it
+    facts[t("vendor.legal_name")] = org["legal_name"]
+other_names = [n for n in (org.get("other_names") if org.get("other_names") is not None else []) if isinstance(n, str)]
+if other_names:
+    facts[t("vendor.other_names")] = " / ".join(other_names)
 # st.table renders Markdown in its cells: every value through the one Markdown policy (govmap/escape.py).
 st.table(pd.DataFrame({"": list(facts), " ": [escape.markdown_text(v) for v in facts.values()]}).set_index(""))
 website = escape.safe_url(org["website"])
 if website:
     st.markdown(f"{t('col.website')}: {escape.markdown_link(website, website)}")
+if contact := escape.safe_url(org.get("contact_url")):
+    st.markdown(f"{t('vendor.contact')}: {escape.markdown_link(contact, contact)}")
 if isinstance(org["description"], str):
     st.subheader(t("vendor.description"))
     if note := descriptions.note_key(org["description"], lang):  # shown as written, never translated
@@ -61,15 +70,18 @@ if isinstance(org["description"], str):
 st.subheader(t("vendor.profile"))
 st.caption(t("vendor.profile_help"))
 services = cat.frame("SELECT * FROM v_services WHERE org_id = ? ORDER BY service_id", [org_id])
+sourced = b.facts_of(org_id)
 for service in services.to_dict("records"):
-    title = service["name_ja"] if isinstance(service["name_ja"], str) else t("vendor.service")
-    with st.expander(escape.markdown_text(title), expanded=len(services) == 1):
-        counts = openness.known_counts(pd.DataFrame([service]))
-        unknown = sum(c["unknown"] for c in counts.values())
-        st.caption(t("vendor.profile_known", total=len(counts), known=len(counts) - unknown, unknown=unknown))
-        table = openness.profile_table(service, lang)
-        table.columns = [t("vendor.profile.item"), t("vendor.profile.value"), t("vendor.profile.why")]
-        printing.grid(table, on_print)
+    with st.expander(escape.markdown_text(vendorfacts.service_title(service, lang)), expanded=len(services) == 1):
+        table = vendorfacts.profile_frame(service, vendorfacts.service_facts(sourced, service["service_id"]), lang)
+        unknown = vendorfacts.unknown_count(table, lang)
+        st.caption(t("vendor.profile_known", total=len(table), known=len(table) - unknown, unknown=unknown))
+        printing.grid(table, on_print, column_config={t("col.source"): st.column_config.LinkColumn()})
+        if isinstance(service.get("price_band"), str) and service["price_band"]:
+            st.caption(escape.markdown_text(f"{t('vendor.service_price')}: {service['price_band']}"))
+        for key, column in (("vendor.service_price_page", "price_url"), ("vendor.contact", "contact_url")):
+            if url := escape.safe_url(service.get(column)):
+                st.markdown(f"{t(key)}: {escape.markdown_link(url, url)}")
 
 st.subheader(t("vendor.certifications"))
 certs = cat.frame("""SELECT c.certification, c.scope, c.last_verified, s.url FROM certifications c
@@ -82,6 +94,14 @@ else:
         t("col.source"): [escape.safe_url(u) for u in certs["url"]], t("vendor.verified_col"): certs["last_verified"],
     }), on_print, column_config={t("col.source"): st.column_config.LinkColumn()})
 
+st.subheader(t("fact.title"))
+st.caption(t("fact.help"))
+if sourced.empty:
+    st.caption(t("fact.none"))
+else:
+    printing.grid(vendorfacts.facts_frame(sourced, services, lang), on_print,
+                  column_config={t("col.source"): st.column_config.LinkColumn()})
+
 st.subheader(t("vendor.adoptions"))
 adoptions = b.adoptions_of([org_id])
 if adoptions.empty:
@@ -91,7 +111,10 @@ else:
         t("col.adopter"): [b.places.adopter(n, c, lang) for n, c in zip(adoptions["adopter_name"], adoptions["adopter_code"])],
         t("col.categories"): adoptions["category"].map(labels), t("col.service"): adoptions["service_name"],
         t("col.year"): [str(int(y)) if pd.notna(y) else t("common.year_unknown") for y in adoptions["year"]],
+        t("col.adoption_kind"): [adoption_kinds.label(k, lang) for k in adoptions["adoption_kind"]],
         t("col.source"): [escape.safe_url(u) for u in adoptions["source_url"]],
+        t("col.source_quality"): [buyer.quality_label(q, lang) for q in adoptions["source_quality"]],
+        t("col.as_of"): [a if isinstance(a, str) and a else t("common.unknown") for a in adoptions["as_of"]],
     }), on_print, column_config={t("col.source"): st.column_config.LinkColumn()})
 if not adoptions.empty and not on_print:
     small = mapview.build_map(b.orgs.iloc[[b.row_of[org_id]]].assign(hq_label=buyer.hq_label(org)).dropna(subset=["lat"]),
