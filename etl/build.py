@@ -66,9 +66,14 @@ class Inputs:
 def read_inputs(seed_dir: Path | None = None, gazetteer_dir: Path | None = None,
                 store_path: Path | None = None, with_submissions: bool = True,
                 with_standardisation: bool = True, research_dir: Path | None = None,
-                with_research: bool = True) -> Inputs:
-    """Seed data + researched slices (data/research) + gazetteer + taxonomy + the standardisation
-    figures (data/standardisation), plus approved vendor submissions from the store."""
+                with_research: bool | None = None) -> Inputs:
+    """Seed data + researched slices (data/research) + corrections (data/corrections) + gazetteer +
+    taxonomy + the standardisation figures (data/standardisation), plus approved vendor submissions
+    from the store.  Research and corrections are about the shipped seed: a test's own seed folder
+    gets them only when asked (``with_research=True`` or a ``research_dir``)."""
+    shipped_seed = seed_dir is None or Path(seed_dir).resolve() == Path(settings.path("seed_dir")).resolve()
+    if with_research is None:
+        with_research = shipped_seed or research_dir is not None
     seed_dir = Path(seed_dir or settings.path("seed_dir"))
     gazetteer_dir = Path(gazetteer_dir or settings.path("gazetteer_dir"))
     vendors, adoptions = extract.read_seed(seed_dir)
@@ -106,7 +111,7 @@ def read_inputs(seed_dir: Path | None = None, gazetteer_dir: Path | None = None,
     tables = extract.read_gazetteer(gazetteer_dir)
     gaz = Gazetteer(tables["municipalities"], tables["prefectures"], tables["postal_codes"])
     categories = extract.read_categories(TAXONOMY)
-    corrections = corrections_mod.Corrections.read(Path(settings.path("corrections_dir")))
+    corrections = corrections_mod.Corrections.read(Path(settings.path("corrections_dir")) if with_research else Path("/nonexistent"))
     vendors, adoptions, fixed = corrections_mod.apply(corrections, vendors, adoptions, set(categories["code"]), gaz)
     files += (std.files if std else []) + research.files + corrections.files
     return Inputs(vendors, adoptions, categories, tables, gaz, files, services, meta, std, research, corrections, fixed)

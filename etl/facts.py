@@ -207,7 +207,7 @@ def _rename(orgs: pd.DataFrame, org_id: str, values: dict) -> None:
         if not has_kanji(strip_legal_form(legal)):
             orgs.loc[org_id, "romaji_key"] = romaji_key(legal) or None
     shown = orgs.loc[org_id, "name_ja"]
-    parts = [p for n in names for p in _name_parts(n)]
+    parts = [p for n in names for p in (n, *_name_parts(n))]
     orgs.at[org_id, "other_names"] = [n for n in dict.fromkeys(parts) if n and n != shown]
 
 

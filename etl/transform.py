@@ -97,7 +97,7 @@ def prune_unnamed(services: pd.DataFrame, categories: pd.DataFrame, with_facts: 
     left, unless a sourced fact is about it (a product name, a flag)."""
     named = services[services["name_ja"].notna() | services["name_en"].notna()]
     covered = categories[categories["service_id"].isin(set(named["service_id"]))]
-    covered = set(zip(covered["service_id"].str.partition(":")[0], covered["category"]))
+    covered = {(sid.partition(":")[0], cat) for sid, cat in zip(covered["service_id"], covered["category"])}
     unnamed = services["service_id"].str.endswith(":1") & services["name_ja"].isna() & services["name_en"].isna()
     candidates = set(services.loc[unnamed, "service_id"]) - with_facts
     orgs_named = set(named["org_id"])

@@ -42,8 +42,17 @@ def _lookalike(a: dict, b: dict) -> bool:
     return bool(ids_a & ids_b) and not plain_a & plain_b
 
 
+# Names of a movement's local chapters differ only in the place: "Code for Amagasaki" and "Code for
+# Nagasaki" are two groups however alike the rest of the letters are.
+CHAPTER_PREFIXES = ("codefor",)
+
+
+def _other_chapter(x: str, y: str) -> bool:
+    return any(x.startswith(p) and y.startswith(p) and x[len(p):] != y[len(p):] for p in CHAPTER_PREFIXES)
+
+
 def _score(keys_a: list[str], keys_b: list[str]) -> float:
-    return max((fuzz.ratio(x, y) for x in keys_a for y in keys_b), default=0.0)
+    return max((0.0 if _other_chapter(x, y) else fuzz.ratio(x, y) for x in keys_a for y in keys_b), default=0.0)
 
 
 def find_duplicates(records: list[dict], cutoff: float | None = None) -> list[DuplicateCandidate]:
@@ -63,8 +72,14 @@ def find_duplicates(records: list[dict], cutoff: float | None = None) -> list[Du
     for entries in blocks.values():
         _pairs_in_block(entries, cutoff, pairs)
     _add_corporate_number_pairs(records, pairs)
-    return [_candidate(records[i], records[j], score, _score(keys[i], keys[j]), cutoff)
-            for (i, j), score in sorted(pairs.items())]
+    out = []
+    for (i, j), score in sorted(pairs.items()):
+        name_score = _score(keys[i], keys[j])
+        number = records[i].get("corporate_number")
+        if name_score < cutoff and not (number and number == records[j].get("corporate_number")):
+            continue  # only alike as chapters of one movement (CHAPTER_PREFIXES)
+        out.append(_candidate(records[i], records[j], score, name_score, cutoff))
+    return out
 
 
 def _pairs_in_block(entries: list[tuple[int, str]], cutoff: float, pairs: dict, chunk: int = 1000) -> None:
@@ -103,16 +118,25 @@ def _candidate(a: dict, b: dict, score: float, name_score: float, cutoff: float)
     return DuplicateCandidate(a["org_id"], b["org_id"], round(score, 1), tuple(reasons))
 
 
+def _name_variants(rec: dict):
+    """The record, then the record under each of its other names (former, trade and earlier-used
+    names, organisations.other_names): a submission under an old name is the same organisation."""
+    yield rec
+    others = rec.get("other_names")
+    for other in (list(others) if others is not None and not isinstance(others, str) else []):
+        yield {**rec, "name_ja": other, "name_en": ""}
+
+
 def similar_to(candidate: dict, records: list[dict], limit: int = 5, cutoff: float = 80.0) -> list[tuple[dict, float, tuple[str, ...]]]:
     """Existing records most like ``candidate`` (for the submission form's duplicate warning)."""
     cand_keys = _keys(candidate)
     out = []
     for rec in records:
-        score = _score(cand_keys, _keys(rec))
+        score, named = max(((_score(cand_keys, _keys(v)), v) for v in _name_variants(rec)), key=lambda t: t[0])
         reasons = []
         if score >= cutoff:
             reasons.append(f"name {score:.0f}")
-            if _lookalike(candidate, rec):
+            if _lookalike(candidate, named):
                 reasons.append(LOOKALIKE)
         if candidate.get("corporate_number") and candidate.get("corporate_number") == rec.get("corporate_number"):
             reasons.append("same corporate number")

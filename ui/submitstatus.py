@@ -20,7 +20,7 @@ t = context.t
 @st.cache_data(max_entries=2, show_spinner=False)
 def _records(path: str, identity: tuple) -> list[dict]:
     cat = context.catalog()
-    return cat.frame("SELECT org_id, name_ja, name_en, corporate_number, hq_municipality_code, hq_pref_name "
+    return cat.frame("SELECT org_id, name_ja, name_en, corporate_number, hq_municipality_code, hq_pref_name, other_names "
                      "FROM v_organisations ORDER BY org_id").to_dict("records") if cat else []
 
 
