@@ -99,6 +99,6 @@ with st.expander(t("conc.sources")):
         t("an.col.vendor"): behind["org_name_ja"], t("col.service"): behind["service_name"],
         t("col.year"): [str(int(y)) if pd.notna(y) else t("common.year_unknown") for y in behind["year"]],
         t("col.adoption_kind"): [adoption_kinds.label(k, lang) for k in behind["adoption_kind"]],
-        t("col.source"): [escape.safe_url(u) for u in behind["source_url"]],
         t("col.source_quality"): [buyer.quality_label(q) for q in behind["source_quality"]],
+        t("col.source"): [escape.safe_url(u) for u in behind["source_url"]],
     }), hide_index=True, key="conc_sources", column_config={t("col.source"): st.column_config.LinkColumn()})

@@ -112,9 +112,10 @@ else:
         t("col.categories"): adoptions["category"].map(labels), t("col.service"): adoptions["service_name"],
         t("col.year"): [str(int(y)) if pd.notna(y) else t("common.year_unknown") for y in adoptions["year"]],
         t("col.adoption_kind"): [adoption_kinds.label(k, lang) for k in adoptions["adoption_kind"]],
-        t("col.source"): [escape.safe_url(u) for u in adoptions["source_url"]],
-        t("col.source_quality"): [buyer.quality_label(q, lang) for q in adoptions["source_quality"]],
         t("col.as_of"): [a if isinstance(a, str) and a else t("common.unknown") for a in adoptions["as_of"]],
+        t("col.source_quality"): [buyer.quality_label(q, lang) for q in adoptions["source_quality"]],
+        # The source last: a URL wrapped in a printed cell stays readable (and searchable) in the PDF.
+        t("col.source"): [escape.safe_url(u) for u in adoptions["source_url"]],
     }), on_print, column_config={t("col.source"): st.column_config.LinkColumn()})
 if not adoptions.empty and not on_print:
     small = mapview.build_map(b.orgs.iloc[[b.row_of[org_id]]].assign(hq_label=buyer.hq_label(org)).dropna(subset=["lat"]),

@@ -60,9 +60,10 @@ def facts_frame(facts: pd.DataFrame, services: pd.DataFrame, lang: str) -> pd.Da
         t("fact.col.entity"): about,
         t("fact.col.field"): [field_label(f, lang) for f in facts["field"]],
         t("fact.col.value"): [value_label(f, v, lang) for f, v in zip(facts["field"], facts["value"])],
-        t("col.source"): [escape.safe_url(u) for u in facts["source_url"]],
         t("fact.col.as_of"): [escape.plain(a) if isinstance(a, str) and a else t("common.unknown") for a in facts["as_of"]],
         t("fact.col.quality"): [buyer.quality_label(q, lang) for q in facts["source_quality"]],
+        # The source last, as in every table of the page: a URL wrapped in a printed cell stays in one piece.
+        t("col.source"): [escape.safe_url(u) for u in facts["source_url"]],
     })
 
 
@@ -83,8 +84,8 @@ def profile_frame(service: dict, facts: dict[str, dict], lang: str) -> pd.DataFr
     found = [facts.get(c) or {} for c in columns]
     t = lambda key: i18n.t(key, lang)  # noqa: E731
     table.columns = [t("vendor.profile.item"), t("vendor.profile.value"), t("vendor.profile.why")]
-    table[t("col.source")] = [escape.safe_url(f.get("source_url")) for f in found]
     table[t("fact.col.as_of")] = [escape.plain(f.get("as_of")) if f else "" for f in found]
+    table[t("col.source")] = [escape.safe_url(f.get("source_url")) for f in found]
     return table
 
 
