@@ -3,6 +3,8 @@ ranked by govmap.analytics (weights in analytics.WEIGHTS), on a map and as a sho
 exportable list.  The adoption components count contracts and joint procurements only, unless the
 "count every kind" checkbox (?kinds=all) is on."""
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -125,7 +127,13 @@ st.dataframe(table.head(shown), hide_index=True, key="alt_results", column_confi
 
 ids = list(result["org_id"].head(shown))
 selected = mapview.selected_org_id(clicked) if clicked else None
-buyer.pick_and_act(ids, names, selected, b, key="alt")
+# The picker belongs to this ranking (as on the search page): new inputs give a picker over the new
+# list starting at its top candidate, never the vendor picked from an earlier ranking.
+ranking_id = hashlib.sha1(repr((muni, vendor, category, radius, all_kinds)).encode()).hexdigest()[:12]
+pick_key = f"alt_pick_{ranking_id}"
+for stale in [k for k in st.session_state if str(k).startswith("alt_pick_") and k != pick_key]:
+    del st.session_state[stale]
+buyer.pick_and_act(ids, names, selected, b, key="alt", pick_key=pick_key)
 buyer.export_buttons(table, f"{t('alt.title')}: {names[vendor]}",
                      {"municipality": an.municipality_label(muni), "vendor": vendor, "category": category,
                       "radius_km": radius, "kinds": "+".join(counted_kinds)},
