@@ -39,10 +39,11 @@ PRINT_CSS = """<style>
     overflow: visible !important; }
   [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
   [data-testid="stTable"], [data-testid="stTable"] > div { overflow: visible !important; }
-  [data-testid="stTable"] table { width: 100% !important; table-layout: fixed !important; }
+  [data-testid="stTable"] table { display: table !important; width: 100% !important; table-layout: fixed !important; }
   [data-testid="stTable"] td, [data-testid="stTable"] th, [data-testid="stTable"] td * {
     white-space: normal !important; font-size: 9pt; }
-  tr { break-inside: avoid; }
+  tr, td, th { break-inside: avoid !important; page-break-inside: avoid !important; }
+  [data-testid="stTable"] td > div, [data-testid="stTable"] td span { break-inside: avoid !important; }
 }
 </style>"""
 # In the printable view the pickers and text boxes are not printed either (the page prints their values).
