@@ -75,8 +75,7 @@ def write_hostile(research: Path) -> Path:
 
 def write_agreement(research: Path) -> Path:
     """One agreement of alt_tie_a at 渋谷区 in core_systems (a vendor with no contract recorded), and
-    a named service of alt_tie_a (a build needs at least one named service: etl/transform.prune_unnamed
-    fails on none)."""
+    a named service of alt_tie_a (its categories are unchanged, so the hand-computed figures hold)."""
     _write(research / "kinds" / "services.csv",
            ["service_key", "org_key", "name_ja", "name_en", "categories", "offerings_ja", "description", "source_url", "as_of"],
            [["alt_tie_a:kikan", "alt_tie_a", "タイA基幹", "", "core_systems", "", "", "https://example.org/src/tie_a",
