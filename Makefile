@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 CATALOG := data/catalog.duckdb
-CATALOG_INPUTS := $(wildcard data/seed/*.csv data/gazetteer/*.parquet data/taxonomy/*.csv etl/*.py etl/*.sql etl/views/*.sql data/standardisation/* data/research/*/*.csv data/corrections/*.csv govmap/normalize.py govmap/geocode.py govmap/search.py govmap/adoption_kinds.py govmap/source_quality.py)
+CATALOG_INPUTS := $(wildcard data/seed/*.csv data/gazetteer/*.parquet data/taxonomy/*.csv etl/*.py etl/*.sql etl/views/*.sql data/standardisation/* data/research/*/*.csv data/corrections/*.csv govmap/normalize.py govmap/geocode.py govmap/finder/search.py govmap/finder/adoption_kinds.py govmap/finder/source_quality.py)
 
 .PHONY: run test install install-dev catalog validate report docs bench clean browser-deps db-deps
 

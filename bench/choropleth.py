@@ -26,9 +26,10 @@ AREAS = "() => document.documentElement.getAttribute('data-govmap-areas')"
 
 
 def server_side(catalog: Path, runs: int) -> dict[str, float]:
-    from govmap import mapassets, mapview, std_map
-    from govmap.catalog import Catalog
-    from govmap.standardisation import CoreSystems
+    from govmap.coresystems import std_map
+    from govmap.maps import mapassets, mapview
+    from govmap.finder.catalog import Catalog
+    from govmap.coresystems.standardisation import CoreSystems
     started = time.perf_counter()
     cs = CoreSystems(Catalog(catalog))
     load_s = time.perf_counter() - started

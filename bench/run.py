@@ -67,10 +67,11 @@ def server_side(catalog: Path, runs: int) -> dict[str, float]:
     and the facet counts (Browser.run) plus the rows it shows (BrowseResult.frame of
     search_result_limit rows, reasons included).  The map is timed apart: its input (the located
     matches), the folium map and its HTML, for the default view (empty query, no filter)."""
-    from govmap import mapassets, mapview, settings
-    from govmap.browse import Browser
-    from govmap.catalog import Catalog
-    from govmap.facets import Filters
+    from govmap import settings
+    from govmap.maps import mapassets, mapview
+    from govmap.finder.browse import Browser
+    from govmap.finder.catalog import Catalog
+    from govmap.finder.facets import Filters
     started = time.perf_counter()
     browser = Browser(Catalog(catalog))
     load_s = time.perf_counter() - started

@@ -41,7 +41,7 @@ def cmd_build(args) -> int:
 @command
 def cmd_publish(args) -> int:
     """Run the open publish requests of the store (started detached by the app; see docs/submissions.md)."""
-    from govmap.publish import run_builder
+    from govmap.review.publish import run_builder
     return run_builder()
 
 

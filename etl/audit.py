@@ -19,7 +19,8 @@ from pathlib import Path
 
 import duckdb
 
-from govmap import source_quality, validators
+from govmap import validators
+from govmap.finder import source_quality
 from govmap.normalize import place_key
 from etl.facts import FLAG_FIELDS
 from etl.validate import Problem, split_list

@@ -5,7 +5,7 @@ their city; data/boundaries/SOURCES.md) and writes ``static/boundaries/municipal
 compact GeoJSON, one feature per municipality of the gazetteer (6-digit code with check digit), with
 coordinates rounded to ``decimals`` (3 ≈ 100 m) and consecutive duplicate points dropped.  Streamlit
 serves it at ``/app/static/boundaries/municipalities.json``; the map fetches it once (the browser
-caches it) and each rerun sends only the values per code (govmap/std_map.py).
+caches it) and each rerun sends only the values per code (govmap/coresystems/std_map.py).
 
 The codes are checked against the gazetteer's 1,741 municipalities (cities incl. designated cities,
 Tokyo's special wards, towns and villages): ``code_report`` lists boundaries without a municipality

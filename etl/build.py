@@ -3,7 +3,7 @@
 ``build`` is safe to re-run: the catalog is a pure function of the seed data, the gazetteer,
 the taxonomy and the approved submissions, written to a temp file and swapped in.
 
-Every build of a catalog holds its build lock (govmap/buildlock.py; the publish after an approval
+Every build of a catalog holds its build lock (govmap/review/buildlock.py; the publish after an approval
 takes the same one) and stamps the store's approval watermark into ``catalog_meta``; a build whose
 watermark is lower than the catalog in place is not swapped in (``OlderThanPublished``), so a
 build that read the store before an approval cannot undo its publish.  A store that cannot be read
@@ -21,9 +21,9 @@ import pandas as pd
 from tqdm import tqdm
 
 from govmap import settings
-from govmap.buildlock import build_lock, catalog_watermark
-from govmap.store import describe as store_describe, exists as store_exists, locate as store_location
-from govmap.duplicates import find_duplicates
+from govmap.review.buildlock import build_lock, catalog_watermark
+from govmap.review.store import describe as store_describe, exists as store_exists, locate as store_location
+from govmap.finder.duplicates import find_duplicates
 from govmap.geocode import Gazetteer
 from etl import corrections as corrections_mod, extract, facts as facts_mod, load, research as research_mod, standardisation, transform
 from etl.validate import Problem, drop_repeated_adoptions, validate_adoptions, validate_vendors
@@ -257,8 +257,8 @@ def _hand_over_publishes(out: Path) -> None:
     if Path(out).resolve() != Path(settings.path("catalog_path")).resolve():
         return
     try:
-        from govmap import publish
-        from govmap.store import Store
+        from govmap.review import publish
+        from govmap.review.store import Store
         where = store_location(None)
         if store_exists(where) and Store(where).publish_open():
             publish.start_builder(where, out)

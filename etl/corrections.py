@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from govmap import adoption_kinds
+from govmap.finder import adoption_kinds
 from govmap.geocode import Gazetteer, Location
 from govmap.normalize import place_key
 from etl.extract import read_csv_rows

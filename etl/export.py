@@ -3,7 +3,7 @@
 One file per public table and view of the catalog (everything in it is public: the submissions
 store and vendor contacts are a separate SQLite file and never in the catalog), plus README.txt
 with the build, licence and attribution.  Parquet keeps the types; CSV is for Excel: UTF-8 with a
-BOM, lists joined with "; ", every formula-like cell neutralised (``govmap.exports.csv_bytes``).
+BOM, lists joined with "; ", every formula-like cell neutralised (``govmap.finder.exports.csv_bytes``).
 Files are written to a temp name and renamed, so a half-written file never looks finished.
 """
 
@@ -16,7 +16,8 @@ from pathlib import Path
 import duckdb
 from tqdm import tqdm
 
-from govmap import exports, settings
+from govmap import settings
+from govmap.finder import exports
 
 LICENCE = """Licence: the catalog's own data (organisations, services, adoptions, categories) is open data under
 CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/). Attribute "Govtech vendor capability map" and,

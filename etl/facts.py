@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from govmap import source_quality
+from govmap.finder import source_quality
 from govmap.normalize import has_kanji, legal_form, name_key, romaji_key, strip_legal_form
 from govmap.geocode import Gazetteer
 from etl.validate import split_list

@@ -3,7 +3,7 @@
 Readers (the app, analysts) keep the old file open undisturbed: on POSIX the replaced inode
 lives until they close it.  A failed or killed build leaves only a stray temp file, never a
 half-written catalog; the next build removes such leftovers (``remove_stale_temps``) before it
-writes, so they cannot fill the disk.  The caller holds the build lock (govmap/buildlock.py).
+writes, so they cannot fill the disk.  The caller holds the build lock (govmap/review/buildlock.py).
 """
 
 from __future__ import annotations
@@ -111,8 +111,8 @@ def _write(path: Path, tables: dict[str, pd.DataFrame], meta: dict[str, str], pr
 
 def _write_search_keys(con: duckdb.DuckDBPyConnection) -> str:
     """Fill org_search_keys from v_organisations, the same rows the app indexes; returns the keys' version."""
-    from govmap.catalog import arrow_to_pandas
-    from govmap.search import KEYS_SOURCE_SQL, KEYS_VERSION, index_keys
+    from govmap.finder.catalog import arrow_to_pandas
+    from govmap.finder.search import KEYS_SOURCE_SQL, KEYS_VERSION, index_keys
     orgs = arrow_to_pandas(con.execute(KEYS_SOURCE_SQL).to_arrow_table())
     keys = index_keys(orgs)
     if len(keys):

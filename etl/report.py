@@ -16,7 +16,8 @@ from pathlib import Path
 
 import duckdb
 
-from govmap import adoption_kinds, escape, settings, source_quality
+from govmap import escape, settings
+from govmap.finder import adoption_kinds, source_quality
 from etl.audit import is_valid_corporate_number, unsourced_flags, weak_domain_counts
 from etl.facts import FLAG_FIELDS, MAIN_FLAGS
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from govmap import adoption_kinds, source_quality, validators
+from govmap import validators
+from govmap.finder import adoption_kinds, source_quality
 from etl.extract import read_csv_rows
 from etl.validate import LIMITS, ORG_TYPES, Problem, split_list
 

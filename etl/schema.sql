@@ -151,7 +151,7 @@ COMMENT ON COLUMN adoptions.lon IS 'Longitude of the adopter''s point.';
 COMMENT ON COLUMN adoptions.geo_precision IS 'municipality, prefecture (placed at the prefectural office) or national (placed at 千代田区).';
 COMMENT ON COLUMN adoptions.source_id IS 'The supporting source.';
 COMMENT ON COLUMN adoptions.origin IS 'seed, research (data/research), submission or synthetic.';
-COMMENT ON COLUMN adoptions.adoption_kind IS 'contract (導入・契約), joint_procurement (共同調達・共同利用), agreement (協定・覚書), pilot (実証・PoC・試行) or other. Market-share figures count contract and joint_procurement by default (govmap/adoption_kinds.py).';
+COMMENT ON COLUMN adoptions.adoption_kind IS 'contract (導入・契約), joint_procurement (共同調達・共同利用), agreement (協定・覚書), pilot (実証・PoC・試行) or other. Market-share figures count contract and joint_procurement by default (govmap/finder/adoption_kinds.py).';
 COMMENT ON COLUMN adoptions.source_quality IS 'How strong the source is: official_government, official_municipal, filing, vendor, press, aggregator, other (aggregator and other are weak).';
 COMMENT ON COLUMN adoptions.as_of IS 'Date the source states (YYYY, YYYY-MM or YYYY-MM-DD), or the date it was read; NULL for seed rows without one.';
 COMMENT ON COLUMN adoptions.service_id IS 'The catalog service adopted, where the source names one we list; else NULL.';
@@ -172,7 +172,7 @@ COMMENT ON COLUMN facts.derived_from IS 'organisation when a service fact is the
 COMMENT ON COLUMN facts.in_use IS 'The fact that counts for this entity and field (origin, then source quality, then the latest date).';
 
 CREATE TABLE org_search_keys (org_id VARCHAR PRIMARY KEY, name_keys VARCHAR[] NOT NULL, text_key VARCHAR NOT NULL);
-COMMENT ON TABLE org_search_keys IS 'Search keys of each organisation, computed once per build so the app need not normalise every name at start-up (govmap/search.py index_keys; catalog_meta.search_keys_version names their version).';
+COMMENT ON TABLE org_search_keys IS 'Search keys of each organisation, computed once per build so the app need not normalise every name at start-up (govmap/finder/search.py index_keys; catalog_meta.search_keys_version names their version).';
 COMMENT ON COLUMN org_search_keys.org_id IS 'The organisation.';
 COMMENT ON COLUMN org_search_keys.name_keys IS 'Normalised name keys: Japanese, English and romaji names, other names, and the kana reading''s, deduplicated.';
 COMMENT ON COLUMN org_search_keys.text_key IS 'Normalised offerings, description and product names (services and adoptions), for substring search and the relevance count; then the short Latin words of its names and acronyms of its text between control-character markers (matched only whole).';

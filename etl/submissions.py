@@ -1,4 +1,4 @@
-"""Approved vendor submissions as ETL input rows (the store is govmap/submissions.py).
+"""Approved vendor submissions as ETL input rows (the store is govmap/review/submissions.py).
 
 ``approved_rows`` reads one consistent snapshot of the store and returns frames shaped like the
 seed (etl/extract.py VENDOR_COLUMNS / ADOPTION_COLUMNS plus ``_file``, ``_row``) and a services
@@ -30,8 +30,8 @@ from etl.extract import ADOPTION_COLUMNS, VENDOR_COLUMNS
 from etl.transform import PROFILE_COLUMNS
 from etl.validate import split_list
 from govmap.normalize import boundary, place_key
-from govmap.store import Store, StoreUnavailable
-from govmap.submissions import Submissions, org_id_for
+from govmap.review.store import Store, StoreUnavailable
+from govmap.review.submissions import Submissions, org_id_for
 
 # Vendor-row fields a submission may update (location fields move together, see _location).
 UPDATABLE = ("name_ja", "name_en", "name_kana", "org_type", "website", "corporate_number", "founded_year", "notes")

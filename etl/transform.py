@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from govmap import adoption_kinds, source_quality, validators
+from govmap import validators
+from govmap.finder import adoption_kinds, source_quality
 from govmap.geocode import Gazetteer
 from govmap.normalize import legal_form, name_key, place_key, romaji_key
 from etl.validate import split_list

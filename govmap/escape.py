@@ -11,8 +11,8 @@ Contexts and why each exists:
   ``{# … #}`` run on the server (FIELD-NOTES "Measured on the landed app").  We therefore also
   encode `` ` ``, ``$``, ``\\``, ``{``, ``}`` and ``%`` as HTML character references, which the
   browser turns back into the literal characters when it parses the HTML.  (The map elements also
-  never hand their data to a template compiler: govmap/mapassets.py ``DataOnly``.)
-* ``script_json`` (govmap/mapassets.py) – JSON inside a ``<script>``; strings have ``{ } %`` as
+  never hand their data to a template compiler: govmap/maps/mapassets.py ``DataOnly``.)
+* ``script_json`` (govmap/maps/mapassets.py) – JSON inside a ``<script>``; strings have ``{ } %`` as
   ``\\u`` escapes there for the same reason.
 * ``markdown_text`` – the one function for vendor text in any Streamlit element that renders
   Markdown: ``st.markdown``/``st.write``/``st.caption``, ``st.table`` cells, widget labels, radio and

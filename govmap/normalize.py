@@ -201,7 +201,7 @@ def place_key(value: object) -> str:
     return _NOT_WORD.sub("", fold(value))
 
 
-# -- search keys for short acronyms and romaji (govmap/search.py) ----------------------------------
+# -- search keys for short acronyms and romaji (govmap/finder/search.py) ----------------------------------
 _LATIN_RUN = re.compile(r"[A-Za-z0-9]+")
 _KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005\U00020000-\U0003ffff]")
 SHORT_TOKEN = 2  # Latin tokens this short match only whole (never inside a word or a romanised name)

@@ -1,5 +1,5 @@
 """代替ベンダー検索: other organisations offering the categories of the vendor a buyer uses today,
-ranked by govmap.analytics (weights in analytics.WEIGHTS), on a map and as a shortlistable,
+ranked by govmap.lockin.analytics (weights in analytics.WEIGHTS), on a map and as a shortlistable,
 exportable list.  The adoption components count contracts and joint procurements only, unless the
 "count every kind" checkbox (?kinds=all) is on."""
 
@@ -9,7 +9,11 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from govmap import adoption_kinds, analytics, analytics_map, escape, mapview, settings, standardisation  # noqa: F401  (std.* messages)
+from govmap import escape, settings  # noqa: F401  (std.* messages)
+from govmap.coresystems import standardisation
+from govmap.finder import adoption_kinds
+from govmap.lockin import analytics, analytics_map
+from govmap.maps import mapview
 from govmap.normalize import boundary
 from ui import buyer, context, state
 

@@ -1,10 +1,11 @@
-"""比較: 2–4 vendors side by side (govmap/compare.py), from ``?cmp=a,b,c`` or the shortlist, with the
+"""比較: 2–4 vendors side by side (govmap/finder/compare.py), from ``?cmp=a,b,c`` or the shortlist, with the
 nearest adopters to a chosen municipality, links to each vendor page, CSV/XLSX export and a
 printable view (ui/printing.py)."""
 
 import streamlit as st
 
-from govmap import compare, escape
+from govmap import escape
+from govmap.finder import compare
 from govmap.normalize import boundary
 from ui import buyer, context, printing, state
 

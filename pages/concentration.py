@@ -7,7 +7,9 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from govmap import adoption_kinds, analytics_map, escape, settings
+from govmap import escape, settings
+from govmap.finder import adoption_kinds
+from govmap.lockin import analytics_map
 from ui import buyer, context, state
 
 cat = context.require_catalog()

@@ -2,7 +2,7 @@
 one 業務 or 特定移行支援; prefecture summaries; 業務 with the fewest conformant vendors), municipality
 view (its progress against its prefecture and similar-sized towns, its 特定移行支援 業務, conformant
 vendors per 業務 ranked as alternatives) and vendor view (vendors × 業務 and known customers).
-Logic in govmap/standardisation.py; state in the URL (view, metric, gyomu, muni, vg, org)."""
+Logic in govmap/coresystems/standardisation.py; state in the URL (view, metric, gyomu, muni, vg, org)."""
 
 import datetime
 
@@ -10,8 +10,9 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from govmap import escape, settings, std_map
-from govmap.standardisation import METRICS, age_months
+from govmap import escape, settings
+from govmap.coresystems import std_map
+from govmap.coresystems.standardisation import METRICS, age_months
 from ui import buyer, context, state
 
 cat = context.require_catalog()

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from govmap import escape, map_messages  # noqa: F401 (registers the chart axis titles)
+from govmap import escape  # noqa: F401 (registers the chart axis titles)
+from govmap.maps import map_messages
 from ui import context
 
 cat = context.require_catalog()

@@ -1,12 +1,14 @@
 """近隣自治体の導入状況: what neighbouring (within a radius) and similar-sized municipalities use, per
 category, with vendors and sources; and the categories no vendor headquartered in the buyer's
-prefecture offers, with the nearest that do (govmap.analytics)."""
+prefecture offers, with the nearest that do (govmap.lockin.analytics)."""
 
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from govmap import analytics, analytics_map, escape, mapview, settings
+from govmap import escape, settings
+from govmap.lockin import analytics, analytics_map
+from govmap.maps import mapview
 from govmap.normalize import boundary
 from ui import buyer, context
 

@@ -1,11 +1,11 @@
 """審査: reviewers work through the submission queue.  Login required (OIDC via st.login, or local
 accounts with scrypt hashes); shown as disabled when no reviewer is configured.  Every action is
 authorized again when it is taken, is one transaction and lands in the append-only audit log;
-approvals are published through the ETL's build/swap in the background (govmap/publish.py)."""
+approvals are published through the ETL's build/swap in the background (govmap/review/publish.py)."""
 
 import streamlit as st
 
-from govmap import submissions as subs
+from govmap.review import submissions as subs
 from ui import context
 from ui import reviewer as rv
 from ui.submitform import labelled

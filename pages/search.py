@@ -4,8 +4,9 @@ import hashlib
 
 import streamlit as st
 
-from govmap import escape, i18n, mapview, settings
-from govmap.facets import FLAG_COLUMNS, ORG_TYPES, REGIONS, Filters
+from govmap import escape, i18n, settings
+from govmap.maps import mapview
+from govmap.finder.facets import FLAG_COLUMNS, ORG_TYPES, REGIONS, Filters
 from ui import buyer, context, searchmap, state
 
 cat = context.require_catalog()

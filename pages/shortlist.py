@@ -1,10 +1,11 @@
 """候補リスト: the buyer's shortlist, exported for a reviewer (選定理由): one row per vendor with its facts
-and sources (govmap/compare.py review_frame), the note and the search that produced it in their own
+and sources (govmap/finder/compare.py review_frame), the note and the search that produced it in their own
 fields, the catalog build and the date stamped; printable (ui/printing.py)."""
 
 import streamlit as st
 
-from govmap import compare, escape
+from govmap import escape
+from govmap.finder import compare
 from ui import buyer, context, printing, state
 
 cat = context.require_catalog()

@@ -1,10 +1,11 @@
-"""SQL分析: one read-only SELECT per run over the published catalog (govmap/sqlconsole.py has the
-rules; govmap/catalog.py the sandboxed connection with its time limit and row cap)."""
+"""SQL分析: one read-only SELECT per run over the published catalog (govmap/finder/sqlconsole.py has the
+rules; govmap/finder/catalog.py the sandboxed connection with its time limit and row cap)."""
 
 import streamlit as st
 
-from govmap import escape, exports, settings, sqlconsole, sqlworker
-from govmap.catalog import QueryInterrupted
+from govmap import escape, settings
+from govmap.finder import exports, sqlconsole, sqlworker
+from govmap.finder.catalog import QueryInterrupted
 from ui import context
 
 cat = context.require_catalog()

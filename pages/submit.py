@@ -1,6 +1,6 @@
 """掲載申請: vendors put themselves on the map.  A public form (no login) for an organisation, its
 services and the adoptions it can cite; a receipt number and a private edit token; status lookup
-and revisions.  The logic is in govmap/submission_form.py and govmap/submissions.py."""
+and revisions.  The logic is in govmap/review/submission_form.py and govmap/review/submissions.py."""
 
 import streamlit as st
 

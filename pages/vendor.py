@@ -7,7 +7,9 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from govmap import adoption_kinds, descriptions, escape, mapview
+from govmap import escape
+from govmap.finder import adoption_kinds, descriptions
+from govmap.maps import mapview
 from govmap.normalize import boundary
 from ui import buyer, context, printing, state, vendorfacts
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from govmap import submission_form as sf
+from govmap.review import submission_form as sf
 from govmap.geocode import Gazetteer
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 import sys
 
-from govmap.store import Store
-from govmap.submissions import Submissions
+from govmap.review.store import Store
+from govmap.review.submissions import Submissions
 
 
 def nonce(writer: int, i: int) -> str:

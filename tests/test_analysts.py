@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from govmap import sqlconsole
-from govmap.catalog import Catalog, QueryInterrupted
+from govmap.finder import sqlconsole
+from govmap.finder.catalog import Catalog, QueryInterrupted
 import shipped
 
 ROOT = Path(__file__).resolve().parent.parent

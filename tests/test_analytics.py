@@ -23,10 +23,10 @@ import pandas as pd
 import pytest
 
 from etl.build import build, read_inputs
-from govmap import analytics, analytics_map
-from govmap.analytics import Analytics, haversine_km, openness_counts
-from govmap.browse import Browser
-from govmap.catalog import Catalog
+from govmap.lockin import analytics, analytics_map
+from govmap.lockin.analytics import Analytics, haversine_km, openness_counts
+from govmap.finder.browse import Browser
+from govmap.finder.catalog import Catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "analytics"

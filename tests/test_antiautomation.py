@@ -10,9 +10,9 @@ import time
 import pytest
 
 from entries import entry
-from govmap import antiautomation as aa
-from govmap.store import ChallengeRefused, Locked, RateLimited, Store
-from govmap.submissions import InvalidToken, Submissions
+from govmap.review import antiautomation as aa
+from govmap.review.store import ChallengeRefused, Locked, RateLimited, Store
+from govmap.review.submissions import InvalidToken, Submissions
 
 
 @pytest.fixture

@@ -126,8 +126,8 @@ def test_shortlist_export_is_stamped_bom_and_neutralised(catalog_env):
     shortlist.run()
     assert not shortlist.exception
     assert list(shortlist.dataframe[0].value.iloc[:, 1]) == ["株式会社グラファー"]
-    from govmap import exports
-    from ui import buyer  # noqa: F401  (the page uses it; the bytes are produced by govmap.exports)
+    from govmap.finder import exports
+    from ui import buyer  # noqa: F401  (the page uses it; the bytes are produced by govmap.finder.exports)
     data = exports.csv_bytes(shortlist.dataframe[0].value, exports.stamp("=グラファー", {"shortlist": ["graffer"]}, {}))
     assert data.startswith(b"\xef\xbb\xbf")
     text = data.decode("utf-8-sig")

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from govmap import auth
-from govmap.store import Store
-from govmap.submissions import Submissions
+from govmap.review import auth
+from govmap.review.store import Store
+from govmap.review.submissions import Submissions
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery staple"
@@ -113,12 +113,12 @@ def test_oidc_needs_a_listed_verified_address(alice_hash):
 
 
 def test_the_hash_command_prints_a_line_for_secrets_toml():
-    out = subprocess.run([sys.executable, "-m", "govmap.auth", "hash", "--user", "alice", "--stdin"], cwd=ROOT,
+    out = subprocess.run([sys.executable, "-m", "govmap.review.auth", "hash", "--user", "alice", "--stdin"], cwd=ROOT,
                          input=PASSWORD + "\n", capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     line = [x for x in out.stdout.splitlines() if x.startswith("alice = ")][0]
     assert auth.verify_password(PASSWORD, line.split('"')[1])
-    short = subprocess.run([sys.executable, "-m", "govmap.auth", "hash", "--user", "alice", "--stdin"], cwd=ROOT,
+    short = subprocess.run([sys.executable, "-m", "govmap.review.auth", "hash", "--user", "alice", "--stdin"], cwd=ROOT,
                            input="short\n", capture_output=True, text=True, timeout=60)
     assert short.returncode == 2
 

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from etl.build import BuildFailed, build, read_inputs
-from govmap.catalog import Catalog, connect_read_only
+from govmap.finder.catalog import Catalog, connect_read_only
 from govmap.geocode import Gazetteer
 import shipped
 

@@ -143,9 +143,9 @@ def test_english_vendor_page_shows_head_office_and_adopters_in_romaji(catalog_en
 
 
 def test_map_input_carries_the_head_office_in_the_page_language(built_catalog):
-    from govmap.browse import Browser
-    from govmap.catalog import Catalog
-    from govmap.facets import Filters
+    from govmap.finder.browse import Browser
+    from govmap.finder.catalog import Catalog
+    from govmap.finder.facets import Filters
     result = Browser(Catalog(built_catalog)).run("graffer", Filters())
     assert list(result.located(lang="en")["hq_label"]) == ["Shibuya-ku, Tokyo"]
     assert list(result.located(lang="ja")["hq_label"]) == ["東京都渋谷区"]

@@ -14,8 +14,8 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from govmap import openness
-from govmap.catalog import Catalog
+from govmap.finder import openness
+from govmap.finder.catalog import Catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 60

@@ -16,7 +16,8 @@ from etl import audit, report
 from etl.__main__ import main as etl_main
 from etl.build import build, read_inputs
 from etl.facts import MAIN_FLAGS
-from govmap import adoption_kinds, validators
+from govmap import validators
+from govmap.finder import adoption_kinds
 
 HEADERS = {
     "organisations": ("org_key", "name_ja", "name_en", "org_type", "categories", "offerings_ja", "offerings_en",

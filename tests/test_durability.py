@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from govmap.catalog import Catalog, CatalogPool, CatalogUnreadable
+from govmap.finder.catalog import Catalog, CatalogPool, CatalogUnreadable
 from ui import context
 import shipped
 

@@ -10,8 +10,8 @@ from govmap import i18n
 
 
 def test_every_message_has_both_languages():
-    for module in pkgutil.iter_modules(govmap.__path__):  # feature modules register their own
-        importlib.import_module(f"govmap.{module.name}")
+    for module in pkgutil.walk_packages(govmap.__path__, "govmap."):  # feature modules register their own
+        importlib.import_module(module.name)
     missing = [k for k, v in i18n.MESSAGES.items() if not v.get("ja") or not v.get("en")]
     assert missing == []
 

@@ -11,13 +11,13 @@ import duckdb
 import pytest
 
 from entries import entry, flat, validated
-from govmap import duplicates as dup
+from govmap.finder import duplicates as dup
 from govmap import settings
-from govmap import submission_form as sf
+from govmap.review import submission_form as sf
 from govmap.identity import identity_key
 from govmap.normalize import name_key
-from govmap.store import Store
-from govmap.submissions import Submissions, format_receipt
+from govmap.review.store import Store
+from govmap.review.submissions import Submissions, format_receipt
 from test_page_review import PASSWORD, login, page
 from test_page_submit import env as submit_env  # noqa: F401  (fixture)
 from test_page_submit import error_after, filled, stored

@@ -12,9 +12,9 @@ import re
 import pandas as pd
 import pytest
 
-from govmap import mapassets, mapview
-from govmap.browse import Browser
-from govmap.catalog import Catalog
+from govmap.maps import mapassets, mapview
+from govmap.finder.browse import Browser
+from govmap.finder.catalog import Catalog
 from test_mapview import HOSTILE, HOSTILE_TEXT, adoption, elements, frame, org, render
 
 TEMPLATE = "{{ 7*7 }}{% raw %}"

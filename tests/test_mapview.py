@@ -14,7 +14,7 @@ import pytest
 from folium.elements import JSCSSMixin
 
 from etl import assets
-from govmap import mapassets, mapview
+from govmap.maps import mapassets, mapview
 
 HOSTILE = ["<script>alert(1)</script>", "${alert(1)}", "`+alert(1)+`",
            "\\u003cimg src=x onerror=alert(1)\\u003e", "\\`", "<img src=x onerror=alert(1)>"]

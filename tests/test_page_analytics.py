@@ -3,7 +3,7 @@ elements, and give sourced answers for real municipalities and vendors."""
 
 from pathlib import Path
 
-from govmap.catalog import connect_read_only
+from govmap.finder.catalog import connect_read_only
 import pytest
 from streamlit.testing.v1 import AppTest
 

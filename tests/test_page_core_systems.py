@@ -1,5 +1,5 @@
 """基幹業務・標準化 page on the shipped real catalog, through AppTest (logic, URL state, languages) and
-govmap.standardisation directly (alternatives only conformant; the choropleth's data)."""
+govmap.coresystems.standardisation directly (alternatives only conformant; the choropleth's data)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from govmap import std_map
-from govmap.catalog import Catalog, connect_read_only
-from govmap.standardisation import CoreSystems
+from govmap.coresystems import std_map
+from govmap.finder.catalog import Catalog, connect_read_only
+from govmap.coresystems.standardisation import CoreSystems
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 90

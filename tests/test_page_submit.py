@@ -11,9 +11,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from entries import flat, gazetteer
-from govmap import antiautomation as aa
-from govmap.store import Store
-from govmap.submissions import Submissions
+from govmap.review import antiautomation as aa
+from govmap.review.store import Store
+from govmap.review.submissions import Submissions
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 60

@@ -18,10 +18,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from entries import entry
-from govmap import pgstore, publish
-from govmap.buildlock import BuildLocked, build_lock, is_building
-from govmap.store import Store, StoreUnreachable
-from govmap.submissions import Actor, Submissions
+from govmap.review import pgstore, publish
+from govmap.review.buildlock import BuildLocked, build_lock, is_building
+from govmap.review.store import Store, StoreUnreachable
+from govmap.review.submissions import Actor, Submissions
 from submission_writer import nonce
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,7 +97,7 @@ def test_the_build_lock_is_server_wide(pg_url, tmp_path):
                 pass
     assert not is_building(there, pg_url)
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from pathlib import Path; from govmap.buildlock import build_lock\n"
+        "import sys, time; from pathlib import Path; from govmap.review.buildlock import build_lock\n"
         "with build_lock(Path(sys.argv[1]), wait=0, store=sys.argv[2]):\n"
         "    print('held', flush=True); time.sleep(600)"), str(there), pg_url],
         cwd=ROOT, env=ENV, stdout=subprocess.PIPE, text=True)

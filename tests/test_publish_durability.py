@@ -17,11 +17,11 @@ from streamlit.testing.v1 import AppTest
 
 from entries import entry, flat
 from etl.build import OlderThanPublished, build, read_inputs
-from govmap import publish
-from govmap.buildlock import catalog_watermark
-from govmap.catalog import Catalog, CatalogPool
-from govmap.store import DiskFull, Store, StoreCorrupt
-from govmap.submissions import Actor, Submissions
+from govmap.review import publish
+from govmap.review.buildlock import catalog_watermark
+from govmap.finder.catalog import Catalog, CatalogPool
+from govmap.review.store import DiskFull, Store, StoreCorrupt
+from govmap.review.submissions import Actor, Submissions
 import shipped
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,9 +68,9 @@ def wait_for(condition, timeout: float, step: float = 0.2) -> bool:
 # The app's approval path in a process of its own (what ui/reviewer.act does), so it can be killed.
 APPROVING_APP = """
 import sys, time
-from govmap import publish
-from govmap.store import Store
-from govmap.submissions import Actor, Submissions
+from govmap.review import publish
+from govmap.review.store import Store
+from govmap.review.submissions import Actor, Submissions
 store, receipt, catalog = sys.argv[1:4]
 Submissions(Store(store)).approve(receipt, Actor("local:alice", "alice"), 1)
 publish.request("local:alice", store, catalog)
@@ -218,7 +218,7 @@ def test_disk_full_on_the_submit_page_keeps_the_form_and_says_what_to_do(small_d
     at.run()
     assert not at.exception, at.exception
     if "pow_challenge" in at.session_state:  # the browser solves the proof of work (static/pow.js)
-        from govmap import antiautomation as aa
+        from govmap.review import antiautomation as aa
         challenge = at.session_state["pow_challenge"]
         at.session_state["pow_solution"] = f"{challenge['id']}:{aa.solve(challenge['id'], challenge['bits'])}"
     fill(small_disk)
@@ -295,7 +295,7 @@ def test_resume_starts_nothing_when_the_catalog_already_includes_every_approval(
 
 
 def test_a_failed_publish_is_recorded_with_its_reason_and_shown_on_the_review_page(site, tmp_path, monkeypatch):
-    from govmap import auth
+    from govmap.review import auth
     catalog, subs = site
     receipt = submitted(subs)
     subs.approve(receipt, ALICE, 1)

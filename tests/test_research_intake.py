@@ -137,9 +137,9 @@ def test_organisations_with_named_products_lose_their_unnamed_blob(con):
 
 
 def test_search_finds_an_organisation_by_its_former_name(built_catalog):
-    from govmap.browse import Browser
-    from govmap.catalog import Catalog
-    from govmap.facets import Filters
+    from govmap.finder.browse import Browser
+    from govmap.finder.catalog import Catalog
+    from govmap.finder.facets import Filters
     result = Browser(Catalog(built_catalog)).run("NTTコミュニケーションズ", Filters())
     assert "ntt_com" in list(result.frame(5)["org_id"])
 

@@ -1,11 +1,11 @@
-"""Search-key functions (govmap/normalize.py, govmap/search.py): total, idempotent where they are
+"""Search-key functions (govmap/normalize.py, govmap/finder/search.py): total, idempotent where they are
 keys, and the words they pick out; the keys the build stores are the ones the app would compute."""
 
 from hypothesis import given, settings, strategies as st
 
-from govmap.catalog import Catalog
+from govmap.finder.catalog import Catalog
 from govmap.normalize import acronyms, has_kanji, is_short_token, name_tokens, romaji_fold
-from govmap.search import KEYS_SOURCE_SQL, index_keys, place_romaji_keys
+from govmap.finder.search import KEYS_SOURCE_SQL, index_keys, place_romaji_keys
 
 
 @settings(max_examples=300, deadline=None)

@@ -24,7 +24,7 @@ def same_map_script() -> None:
     import pandas as pd
     from streamlit_folium import st_folium
 
-    from govmap import mapview
+    from govmap.maps import mapview
     from ui import searchmap
     orgs = pd.DataFrame({"org_id": ["a1", "b2"], "name_ja": ["株式会社エー", "ビー合同会社"], "name_en": ["A", None],
                          "org_type": ["startup", "sme"], "hq_pref_name": ["東京都", "福岡県"],

@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from govmap.browse import Browser
-from govmap.catalog import Catalog
-from govmap.facets import Filters
+from govmap.finder.browse import Browser
+from govmap.finder.catalog import Catalog
+from govmap.finder.facets import Filters
 from govmap.normalize import boundary, fold, text_key
-from govmap.search import GENERIC_WORDS, SYNONYMS
+from govmap.finder.search import GENERIC_WORDS, SYNONYMS
 
 QUERIES = list(csv.DictReader(open(Path(__file__).with_name("search_queries.csv"), encoding="utf-8")))
 PRODUCTS_SQL = """SELECT org_id, name_ja AS name FROM services WHERE name_ja IS NOT NULL

@@ -19,8 +19,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from govmap import sqlconsole, sqlworker
-from govmap.catalog import Catalog, QueryInterrupted
+from govmap.finder import sqlconsole, sqlworker
+from govmap.finder.catalog import Catalog, QueryInterrupted
 import shipped
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from etl import boundaries, standardisation
-from govmap.catalog import connect_read_only
+from govmap.finder.catalog import connect_read_only
 
 ROOT = Path(__file__).resolve().parent.parent
 GAZETTEER = pd.read_parquet(ROOT / "data" / "gazetteer" / "municipalities.parquet")
@@ -136,8 +136,8 @@ def test_boundaries_file_is_the_etl_output_and_within_budget():
 
 
 def test_analysts_doc_core_systems_examples_agree_with_the_tables(built_catalog):
-    from govmap import sqlconsole
-    from govmap.catalog import Catalog
+    from govmap.finder import sqlconsole
+    from govmap.finder.catalog import Catalog
     examples = {e.title: e.sql for e in sqlconsole.examples() if e.title.startswith("Core systems")}
     assert len(examples) >= 4
     cat = Catalog(built_catalog)

@@ -20,8 +20,8 @@ import duckdb
 from entries import entry
 from submission_writer import nonce, write_many
 from etl.build import build, read_inputs
-from govmap.store import Store
-from govmap.submissions import Actor, Submissions
+from govmap.review.store import Store
+from govmap.review.submissions import Actor, Submissions
 
 ROOT = Path(__file__).resolve().parent.parent
 TOTAL, THREADS, PROCESSES = 1000, 8, 8
@@ -95,8 +95,8 @@ def test_1000_submissions_from_16_writers_while_reviewing_and_rebuilding(tmp_pat
 KILLED = """
 import sys, time
 from entries import entry
-import govmap.submissions as subs
-from govmap.store import Store
+import govmap.review.submissions as subs
+from govmap.review.store import Store
 real = subs._insert_version
 def slow(con, *args):
     real(con, *args)
@@ -131,8 +131,8 @@ def test_a_process_killed_during_submit_leaves_no_half_written_submission(tmp_pa
 ACKNOWLEDGED = """
 import os, sys
 from entries import entry
-from govmap.store import Store
-from govmap.submissions import Submissions
+from govmap.review.store import Store
+from govmap.review.submissions import Submissions
 receipt = Submissions(Store(sys.argv[1])).submit(*entry(), token="t", nonce="acked").receipt
 print(receipt, flush=True)
 os.kill(os.getpid(), 9)   # dies right after showing the receipt: no clean shutdown, no close()

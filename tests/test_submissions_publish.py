@@ -11,10 +11,13 @@ import pytest
 
 from entries import entry, flat, validated
 from etl.build import build, read_inputs
-from govmap import escape, exports, mapview, publish, validators
-from govmap.catalog import Catalog
-from govmap.store import Store
-from govmap.submissions import Actor, Submissions
+from govmap import escape, validators
+from govmap.finder import exports
+from govmap.maps import mapview
+from govmap.review import publish
+from govmap.finder.catalog import Catalog
+from govmap.review.store import Store
+from govmap.review.submissions import Actor, Submissions
 import shipped
 
 ALICE = Actor("local:alice", "alice")

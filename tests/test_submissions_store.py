@@ -10,8 +10,8 @@ import sqlite3
 import pytest
 
 from entries import entry
-from govmap.store import GuardPolicy, Limit, RateLimited, Store
-from govmap.submissions import (Actor, InvalidToken, NotRevisable, ReviewConflict, Submissions, format_receipt,
+from govmap.review.store import GuardPolicy, Limit, RateLimited, Store
+from govmap.review.submissions import (Actor, InvalidToken, NotRevisable, ReviewConflict, Submissions, format_receipt,
                                 normalize_receipt)
 
 ALICE = Actor("local:alice", "alice")

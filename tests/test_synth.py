@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from govmap import normalize
-from govmap.catalog import connect_read_only
+from govmap.finder.catalog import connect_read_only
 
 ROOT = Path(__file__).resolve().parent.parent
 N = 400

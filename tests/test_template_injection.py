@@ -23,7 +23,10 @@ from folium.template import Template
 from streamlit.testing.v1 import AppTest
 
 import hostile
-from govmap import analytics_map, escape, mapassets, mapview, std_map
+from govmap import escape
+from govmap.coresystems import std_map
+from govmap.lockin import analytics_map
+from govmap.maps import mapassets, mapview
 
 ROOT = Path(__file__).resolve().parent.parent
 PAYLOAD = " ".join(hostile.TEMPLATE)

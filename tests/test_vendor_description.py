@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from govmap import descriptions
+from govmap.finder import descriptions
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_NOTE = ("Startup founded 2017 (CEO 石井大地). Its 'Graffer スマート申請' form builder lets staff publish "

@@ -21,11 +21,13 @@ from streamlit.testing.v1 import AppTest
 
 import hostile
 import hostile_research as hr
-from govmap import adoption_kinds, buyer_messages, escape, i18n, mapview, source_quality  # noqa: F401  (messages)
-from govmap.analytics import Analytics
-from govmap.browse import FACT_FIELDS, Browser
-from govmap.catalog import Catalog
-from govmap.facets import Filters
+from govmap import escape, i18n  # noqa: F401  (messages)
+from govmap.finder import adoption_kinds, buyer_messages, source_quality
+from govmap.maps import mapview
+from govmap.lockin.analytics import Analytics
+from govmap.finder.browse import FACT_FIELDS, Browser
+from govmap.finder.catalog import Catalog
+from govmap.finder.facets import Filters
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "analytics"

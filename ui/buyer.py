@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from govmap import escape, exports, i18n, source_quality
-from govmap.browse import Browser, describe_reasons
-from govmap.catalog import Catalog
+from govmap import escape, i18n
+from govmap.finder import exports, source_quality
+from govmap.finder.browse import Browser, describe_reasons
+from govmap.finder.catalog import Catalog
 from ui import context
 
 
@@ -23,12 +24,12 @@ def browser(cat: Catalog) -> Browser:
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _analytics(path: str, identity: tuple, _catalog: Catalog):
-    from govmap.analytics import Analytics
+    from govmap.lockin.analytics import Analytics
     return Analytics(_catalog, browser(_catalog))
 
 
 def analytics(cat: Catalog):
-    """One govmap.analytics.Analytics per catalog build, shared by the analysis pages."""
+    """One govmap.lockin.analytics.Analytics per catalog build, shared by the analysis pages."""
     return _analytics(str(cat.path), cat.identity, cat)
 
 
@@ -146,10 +147,10 @@ def download_buttons(frame, lines: list[tuple[str, str]], key: str, name: str, s
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _core_systems(path: str, identity: tuple, _catalog: Catalog):
-    from govmap.standardisation import CoreSystems
+    from govmap.coresystems.standardisation import CoreSystems
     return CoreSystems(_catalog)
 
 
 def core_systems(cat: Catalog):
-    """One govmap.standardisation.CoreSystems per catalog build (基幹業務・標準化 page)."""
+    """One govmap.coresystems.standardisation.CoreSystems per catalog build (基幹業務・標準化 page)."""
     return _core_systems(str(cat.path), cat.identity, cat)

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from govmap import durability_messages, escape, i18n, publish, settings  # noqa: F401 (registers messages)
-from govmap.catalog import Catalog, CatalogPool, CatalogUnreadable
+from govmap import escape, i18n, settings  # noqa: F401 (registers messages)
+from govmap.review import durability_messages, publish
+from govmap.finder.catalog import Catalog, CatalogPool, CatalogUnreadable
 
 
 _pools: dict[str, CatalogPool] = {}
@@ -18,7 +19,7 @@ _pools_lock = threading.Lock()
 
 
 def catalog_pool() -> CatalogPool:
-    """This process's pool of the configured catalog file (govmap/catalog.py CatalogPool)."""
+    """This process's pool of the configured catalog file (govmap/finder/catalog.py CatalogPool)."""
     path = str(settings.path("catalog_path"))
     with _pools_lock:
         if path not in _pools:
@@ -42,7 +43,7 @@ def catalog() -> Catalog | None:
 
 def resume_publishing() -> None:
     """On the first run after the app starts, then at most every ``publish_check_seconds``: finish
-    the publishes a dead app or build left (govmap/publish.py resume), in the background so no
+    the publishes a dead app or build left (govmap/review/publish.py resume), in the background so no
     page waits for it.  A failure here is logged; the next check tries again."""
     store_path, catalog_path = None, settings.path("catalog_path")  # None: the configured store
     if not publish.due(store_path, catalog_path):
@@ -52,7 +53,7 @@ def resume_publishing() -> None:
         try:
             publish.resume(store_path, catalog_path, force=True)
         except Exception:  # e.g. the store's disk is full or the store is damaged
-            logging.getLogger("govmap.publish").exception("resuming publishes failed")
+            logging.getLogger("govmap.review.publish").exception("resuming publishes failed")
 
     threading.Thread(target=work, name="govmap-publish-resume", daemon=True).start()
 
@@ -61,7 +62,7 @@ def require_store() -> None:
     """Stop the page with a clear message when the submission store cannot be used (a damaged
     file); the buyer pages never need it and keep working.  A full disk is said but does not stop
     the page: the form and what the vendor typed stay on screen for a later retry."""
-    from govmap.store import DiskFull, Store, StoreUnavailable
+    from govmap.review.store import DiskFull, Store, StoreUnavailable
     try:
         Store().ping()
     except DiskFull as exc:
@@ -73,8 +74,8 @@ def require_store() -> None:
 
 def store_unavailable(exc: Exception) -> None:
     """What a page shows when the submission store cannot be used (disk full, damaged file)."""
-    from govmap.durability_messages import store_problem
-    logging.getLogger("govmap.store").error("submission store unavailable: %s", exc)
+    from govmap.review.durability_messages import store_problem
+    logging.getLogger("govmap.review.store").error("submission store unavailable: %s", exc)
     st.error(t(store_problem(exc)))
 
 

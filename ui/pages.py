@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from govmap import i18n
-from govmap import standardisation  # noqa: F401  (registers nav.core_systems)
+from govmap.coresystems import standardisation  # noqa: F401  (registers nav.core_systems)
 
 ROOT = Path(__file__).resolve().parent.parent
 # (section, file in pages/, url path, title key, icon, default)
@@ -32,7 +32,8 @@ def page_list(lang: str) -> dict[str, list]:
     """The pages for ``st.navigation``, titled in ``lang``.  Called once per run before the page, so
     it also keeps the buyer's shortlist and note in the URL on every page (ui.state.carry) and sends an
     unknown path to the map page with a notice in the page's language (route_unknown_path)."""
-    from govmap import compare, escape  # noqa: F401  (compare registers the page's title)
+    from govmap import escape  # noqa: F401  (compare registers the page's title)
+    from govmap.finder import compare
     from ui import state
     state.carry()
     unknown = route_unknown_path()

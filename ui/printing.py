@@ -19,7 +19,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from govmap import compare, escape  # noqa: F401  (compare registers the print messages)
+from govmap import escape  # noqa: F401  (compare registers the print messages)
+from govmap.finder import compare
 from ui import context, state
 
 PRINT_CSS = """<style>
@@ -86,5 +87,5 @@ def grid(frame: pd.DataFrame, on: bool, fit: bool = False, **dataframe_args) -> 
 
 
 def _text(value) -> str:
-    from govmap.exports import cell_text
+    from govmap.finder.exports import cell_text
     return str(cell_text(value))

@@ -1,6 +1,6 @@
 """審査 page glue (pages/review.py): who may act (checked on every run and again before every
 action), the login, the queue with its filters, the side-by-side diff and the actions.  Decisions
-and their audit entries are made in govmap/submissions.py; logins in govmap/auth.py."""
+and their audit entries are made in govmap/review/submissions.py; logins in govmap/review/auth.py."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ import json
 import pandas as pd
 import streamlit as st
 
-from govmap import auth, diff, escape, publish
-from govmap import submissions as subs
-from govmap.durability_messages import store_problem
-from govmap.store import StoreUnavailable
+from govmap import escape
+from govmap.review import auth, diff, publish
+from govmap.review import submissions as subs
+from govmap.review.durability_messages import store_problem
+from govmap.review.store import StoreUnavailable
 from ui import context
 from ui.submitform import client_address, labelled
 
@@ -73,7 +74,7 @@ def local_login_form(cfg: auth.ReviewConfig, store: subs.Submissions) -> None:
 def log_in(cfg: auth.ReviewConfig, store: subs.Submissions) -> None:
     """on_click of the login form: runs before the script, so this very run shows the queue
     (no st.rerun, which inside a page of st.navigation would rerun the page file alone).
-    govmap/auth.py counts, locks out and audits per account and client address."""
+    govmap/review/auth.py counts, locks out and audits per account and client address."""
     name, password = st.session_state.get("rev_name", ""), st.session_state.get("rev_password", "")
     st.session_state["rev_password"] = ""
     st.session_state["rev_login_problem"] = None
@@ -130,7 +131,7 @@ def act(store: subs.Submissions, receipt: str, version: int) -> None:
     if action in ("approve", "merge"):
         try:
             publish.request(actor.id, store.store.url or store.store.path)
-        except (StoreUnavailable, OSError):  # saved; the next resume (govmap/publish.py) publishes it
+        except (StoreUnavailable, OSError):  # saved; the next resume (govmap/review/publish.py) publishes it
             st.session_state["rev_notice"] = ("warning", "rev.publish.deferred")
             return
     st.session_state["rev_notice"] = ("success", f"rev.done.{action}")

@@ -25,8 +25,8 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from govmap import buyer_messages  # noqa: F401  (registers the messages used here and by the pages)
-from govmap.facets import FLAG_COLUMNS, ORG_TYPES, REGIONS, Filters
+from govmap.finder import buyer_messages  # noqa: F401  (registers the messages used here and by the pages)
+from govmap.finder.facets import FLAG_COLUMNS, ORG_TYPES, REGIONS, Filters
 from govmap.normalize import boundary
 
 MAX_PARAM = 500
@@ -220,7 +220,7 @@ def read_choices(name: str, allowed) -> list[str]:
 
 def read_all_kinds() -> bool:
     """``?kinds=all``: the market-share pages count every adoption kind (absent: contracts and joint
-    procurements only, govmap.adoption_kinds.MARKET_KINDS).  Any other value is dropped."""
+    procurements only, govmap.finder.adoption_kinds.MARKET_KINDS).  Any other value is dropped."""
     return read_choice("kinds", (ALL_KINDS,)) == ALL_KINDS
 
 

@@ -1,5 +1,5 @@
 """Widgets of the 掲載申請 form (pages/submit.py).  Every value lives in session state under
-``f.<field>`` (field names as in govmap/submission_form.py), so input survives every rerun and an
+``f.<field>`` (field names as in govmap/review/submission_form.py), so input survives every rerun and an
 error is shown right under its field.  Sending happens in button callbacks, which run before the
 script: the rerun that follows already knows the receipt or the errors."""
 
@@ -10,13 +10,13 @@ import time
 
 import streamlit as st
 
-from govmap import antiautomation as aa
+from govmap.review import antiautomation as aa
 from govmap import escape, i18n, settings
-from govmap import submission_form as sf
-from govmap import submissions as subs
-from govmap.durability_messages import store_problem
+from govmap.review import submission_form as sf
+from govmap.review import submissions as subs
+from govmap.review.durability_messages import store_problem
 from govmap.geocode import Gazetteer
-from govmap.store import ChallengeRefused, Limit, RateLimited, StoreUnavailable
+from govmap.review.store import ChallengeRefused, Limit, RateLimited, StoreUnavailable
 from ui import context
 
 P = "f."
@@ -71,7 +71,7 @@ def init() -> None:
 
 
 def client_address() -> str:
-    """This session's client address as the trusted proxy reports it (govmap/antiautomation.py)."""
+    """This session's client address as the trusted proxy reports it (govmap/review/antiautomation.py)."""
     return aa.client_address(st.context.headers, st.context.ip_address)
 
 

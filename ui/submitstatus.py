@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from govmap import antiautomation as aa
+from govmap.review import antiautomation as aa
 from govmap import escape
-from govmap import submission_form as sf
-from govmap import submissions as subs
+from govmap.review import submission_form as sf
+from govmap.review import submissions as subs
 from govmap.normalize import boundary
-from govmap.store import RateLimited
+from govmap.review.store import RateLimited
 from ui import context
 from ui.submitform import P, clear_form, client_address, flat, labelled, message, put, state, store
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from govmap import buyer_messages, escape, i18n, openness  # noqa: F401  (buyer_messages: the fact.* messages)
+from govmap import escape, i18n  # noqa: F401  (buyer_messages: the fact.* messages)
+from govmap.finder import buyer_messages, openness
 from ui import buyer
 
 BOOLEAN_FIELDS = frozenset({"standard_compliant", "lgwan_asp", "ismap", "ismap_liu", "isms", "privacy_mark",
@@ -74,7 +75,7 @@ def service_facts(facts: pd.DataFrame, service_id: str) -> dict[str, dict]:
 
 
 def profile_frame(service: dict, facts: dict[str, dict], lang: str) -> pd.DataFrame:
-    """The exit / lock-in profile of one service (govmap.openness, plus whether it is open source),
+    """The exit / lock-in profile of one service (govmap.finder.openness, plus whether it is open source),
     each item with the source and as-of date of its fact where there is one."""
     table = openness.profile_table(service, lang)
     is_oss = openness.Item("is_oss", "bool", "", "", "", "")

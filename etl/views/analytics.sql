@@ -8,7 +8,7 @@
 -- adopter's prefecture; national bodies have none, so they count nationally only).  Joint
 -- procurement groups (協議会) count once, in their prefecture.
 --
--- Kinds (govmap/adoption_kinds.py): market shares count contracts and joint procurements only
+-- Kinds (govmap/finder/adoption_kinds.py): market shares count contracts and joint procurements only
 -- (v_vendor_shares, v_concentration); an agreement (協定・覚書), a pilot (実証) or another kind is
 -- not a sale, and counting it would credit a vendor with a market it has not won.  The *_all_kinds
 -- views count every kind.  Both are made by the same table macros, vendor_shares(kinds) and

@@ -51,7 +51,7 @@ def main() -> None:
     import streamlit as st
     from streamlit_folium import st_folium
 
-    from govmap import mapview
+    from govmap.maps import mapview
 
     st.set_page_config(page_title="map harness", layout="wide")
     st.session_state["runs"] = st.session_state.get("runs", 0) + 1

@@ -192,9 +192,9 @@ def wait_picker(page, name: str, timeout: float = 20) -> None:
 
 
 def test_picker_follows_a_clicked_row_and_the_current_query(chromium_browser, app, built_catalog):
-    from govmap.browse import Browser
-    from govmap.catalog import Catalog
-    from govmap.facets import Filters
+    from govmap.finder.browse import Browser
+    from govmap.finder.catalog import Catalog
+    from govmap.finder.facets import Filters
     b = Browser(Catalog(built_catalog))
     names = [b.index.names_ja[b.row_of[i]] for i in b.run("e-signature", Filters()).org_ids()]
     assert len(names) >= 3

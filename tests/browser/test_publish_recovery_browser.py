@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from test_publish_durability import APPROVING_APP, org_ids, submitted, temps, wait_for  # noqa: E402
 
-from govmap.store import Store  # noqa: E402
-from govmap.submissions import Submissions  # noqa: E402
+from govmap.review.store import Store  # noqa: E402
+from govmap.review.submissions import Submissions  # noqa: E402
 
 
 def test_a_killed_approval_is_published_after_a_real_server_restart(chromium_browser, built_catalog, tmp_path):

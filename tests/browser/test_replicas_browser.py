@@ -21,9 +21,9 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from govmap import auth  # noqa: E402
-from govmap.store import Store  # noqa: E402
-from govmap.submissions import Submissions  # noqa: E402
+from govmap.review import auth  # noqa: E402
+from govmap.review.store import Store  # noqa: E402
+from govmap.review.submissions import Submissions  # noqa: E402
 
 PASSWORD = "a long reviewer passphrase"
 LOCKED = "この接続元からこのアカウントへのログインは"  # rev.login.locked_here

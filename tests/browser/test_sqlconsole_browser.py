@@ -40,7 +40,7 @@ def console_workers() -> set[int]:
     found = set()
     for proc in Path("/proc").iterdir():
         try:
-            if b"govmap.sqlworker" in (proc / "cmdline").read_bytes():
+            if b"govmap.finder.sqlworker" in (proc / "cmdline").read_bytes():
                 found.add(int(proc.name))
         except OSError:
             continue

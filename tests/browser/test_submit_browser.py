@@ -13,9 +13,9 @@ import pytest
 
 from conftest import fill_submission, streamlit_server
 from entries import entry
-from govmap import antiautomation as aa
-from govmap.store import RateLimited, Store
-from govmap.submissions import Submissions
+from govmap.review import antiautomation as aa
+from govmap.review.store import RateLimited, Store
+from govmap.review.submissions import Submissions
 
 pytestmark = pytest.mark.browser
 

@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from govmap import i18n
-from govmap.analytics import OPENNESS_FLAGS, haversine_km, openness_counts
-from govmap.catalog import Catalog
+from govmap.lockin.analytics import OPENNESS_FLAGS, haversine_km, openness_counts
+from govmap.finder.catalog import Catalog
 
 METRICS = ("overall", "gyomu", "tokutei")
 CATEGORY = "core_systems"

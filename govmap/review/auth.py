@@ -5,7 +5,7 @@ Two ways in, both configured only in ``.streamlit/secrets.toml`` (never in the r
 * OIDC through ``st.login`` when an ``[auth]`` section is configured; the identity provider proves
   who someone is, and ``[review] oidc_reviewers`` (a list of e-mail addresses) says who may review.
 * Otherwise local accounts, ``[reviewers] name = "scrypt$..."``: salted scrypt hashes made with
-  ``python -m govmap.auth hash --user NAME``.  Repeated failures lock the account out *for the
+  ``python -m govmap.review.auth hash --user NAME``.  Repeated failures lock the account out *for the
   client address they came from* for a while, and slow down addresses the account never logged in
   from (state in the SQLite store, so a restart does not reset it; see ``local_login``); an unknown
   name costs the same time and counts the same way, so trying names reveals nothing.
@@ -30,9 +30,9 @@ from functools import lru_cache
 
 from govmap import settings
 from govmap.normalize import boundary
-from govmap.antiautomation import LOCAL, login_policy
-from govmap.store import Locked, Store
-from govmap.submissions import Actor, Submissions
+from govmap.review.antiautomation import LOCAL, login_policy
+from govmap.review.store import Locked, Store
+from govmap.review.submissions import Actor, Submissions
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 15, 8, 1   # ~32 MiB and ~0.1 s per check on this machine
 MAX_N = 2 ** 20
@@ -132,7 +132,7 @@ def review_config(secrets: Mapping) -> ReviewConfig:
     accounts = {}
     for name, encoded in _section(secrets, "reviewers").items():
         if _parse(encoded) is None:
-            problems.append(f"[reviewers] {name}: not a scrypt hash (make one with python -m govmap.auth hash)")
+            problems.append(f"[reviewers] {name}: not a scrypt hash (make one with python -m govmap.review.auth hash)")
         else:
             accounts[account_name(name)] = str(encoded)
     if accounts:
@@ -216,7 +216,7 @@ def _oidc_actor(config: ReviewConfig, user: Mapping) -> Actor | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m govmap.auth", description="Reviewer account tools.")
+    parser = argparse.ArgumentParser(prog="python -m govmap.review.auth", description="Reviewer account tools.")
     sub = parser.add_subparsers(dest="command", required=True)
     make = sub.add_parser("hash", help="print a [reviewers] line with a salted scrypt hash of a password")
     make.add_argument("--user", required=True, help="reviewer name (the login name)")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from govmap import map_messages  # noqa: F401 (registers the notes' messages)
+from govmap.maps import map_messages  # noqa: F401 (registers the notes' messages)
 
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
 _LATIN = re.compile(r"[A-Za-z]")

@@ -19,10 +19,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from govmap import adoption_kinds, i18n, openness
-from govmap.browse import Browser, adopter_points  # noqa: F401  (adopter_points: used by the pages)
-from govmap.catalog import Catalog
-from govmap.facets import FLAG_COLUMNS
+from govmap import i18n
+from govmap.finder import adoption_kinds, openness
+from govmap.finder.browse import Browser, adopter_points  # noqa: F401  (adopter_points: used by the pages)
+from govmap.finder.catalog import Catalog
+from govmap.finder.facets import FLAG_COLUMNS
 
 EARTH_RADIUS_KM = 6371.0
 # The alternatives ranking (issue "Lock-in and market analytics").  Every weight and scale lives

@@ -4,7 +4,7 @@ Plain Python (folium, no Streamlit).  Pages call ``build_map(...)`` and hand the
 ``st_folium(m, returned_objects=["last_object_clicked_popup"], ...)`` so that panning and zooming
 do not rerun the page, then ``selected_org_id(returned)`` to learn which vendor was clicked.
 
-* Offline: every script and stylesheet is served from ``/app/static/vendor`` (govmap/mapassets.py,
+* Offline: every script and stylesheet is served from ``/app/static/vendor`` (govmap/maps/mapassets.py,
   filled by ``python -m etl assets``); the bundled prefecture outline (data/boundaries) is always
   drawn; tiles are optional (setting ``map_tiles``).  No CDN is referenced.
 * Scale: up to ``marker_limit`` organisations are drawn one by one (circle markers in a client-side
@@ -27,7 +27,9 @@ import folium
 import numpy as np
 import pandas as pd
 
-from govmap import adoption_kinds, escape, i18n, map_messages, mapassets, settings  # noqa: F401 (map_messages registers)
+from govmap import escape, i18n, settings  # noqa: F401 (map_messages registers)
+from govmap.finder import adoption_kinds
+from govmap.maps import map_messages, mapassets
 
 BOUNDARIES_PATH = mapassets.BOUNDARIES_PATH
 JAPAN_CENTER = (36.6, 137.8)
@@ -76,7 +78,7 @@ _ORG_ID = re.compile(r"^[A-Za-z0-9_.\-]{1,100}$")  # as ui/state.py accepts in ?
 VENDOR_PAGE = "vendor"  # the vendor page's url_path (ui/pages.py)
 
 
-# Names other map modules use (govmap/analytics_map.py); the building blocks live in mapassets.
+# Names other map modules use (govmap/lockin/analytics_map.py); the building blocks live in mapassets.
 _js_json = mapassets.script_json
 _Legend = mapassets.Legend
 prefecture_boundaries = mapassets.prefecture_boundaries
@@ -367,7 +369,7 @@ def adoption_popup_html(point: dict, lang: str = "ja") -> str:
     kind of adoption (契約・導入, 協定・覚書, 実証・試行 ...) when known.
 
     ``point["adoptions"]``: [vendor, service, year] per adoption and ``point["kinds"]`` its kind, in the
-    same order (govmap.browse.adopter_points); without them the vendor names alone (``point["vendors"]``).
+    same order (govmap.finder.browse.adopter_points); without them the vendor names alone (``point["vendors"]``).
     Every part is escaped once, where the line is assembled below."""
     e, text = escape.js_template_html, _TEXT[lang]
     services: dict[str, list[str]] = {}

@@ -73,7 +73,7 @@ i18n.register(MESSAGES)
 def store_problem(exc: Exception, *, form: bool = False) -> str:
     """The message key for a store that cannot be used: a full disk, an unreachable database
     server, or a damaged store.  ``form``: the submit form's wording (nothing was received)."""
-    from govmap.store import DiskFull, StoreUnreachable
+    from govmap.review.store import DiskFull, StoreUnreachable
     if isinstance(exc, DiskFull):
         return "store.disk_full" if form else "store.disk_full_page"
     if isinstance(exc, StoreUnreachable):

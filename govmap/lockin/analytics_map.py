@@ -1,7 +1,7 @@
 """Maps for the analytics pages: a prefecture choropleth from the bundled boundaries, and a marker
-for the buyer's own municipality on a govmap.mapview map.
+for the buyer's own municipality on a govmap.maps.mapview map.
 
-Offline in the same way as govmap/mapview.py, whose base map (vendored Leaflet from /app/static,
+Offline in the same way as govmap/maps/mapview.py, whose base map (vendored Leaflet from /app/static,
 optional tiles, the bundled outlines), JSON-for-<script> encoder and legend this module reuses
 rather than re-implements.  Vendor text (a leading vendor's name in a tooltip) goes through
 ``escape.js_template_html``.
@@ -19,7 +19,8 @@ import folium
 from folium.map import Layer
 from folium.template import Template
 
-from govmap import escape, mapassets, mapview
+from govmap import escape
+from govmap.maps import mapassets, mapview
 
 NO_DATA_COLOR = "#d9d9d9"
 # HHI classes (upper bound inclusive) and colours, light to dark.  10,000 = a single vendor.

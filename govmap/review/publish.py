@@ -7,7 +7,7 @@ An approval must reach the map even if the app dies right after it:
   (its own session, output appended to ``<catalog>.publish.log``, no pipes): killing the app does
   not kill the build.  It returns at once.
 * The build process (``python -m etl publish``, ``run_builder``) takes the catalog's build lock
-  (govmap/buildlock.py, the same one ``python -m etl build`` takes), claims every open request,
+  (govmap/review/buildlock.py, the same one ``python -m etl build`` takes), claims every open request,
   builds once with ``--keep-going`` semantics, swaps the catalog in (never one older than the
   catalog in place: approval watermarks) and records the result on each request: ok, or failed
   with the reason.  Requests arriving meanwhile are built by the next round; after letting go of
@@ -34,9 +34,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from govmap import settings
-from govmap.buildlock import BuildLocked, build_lock, catalog_watermark, is_building
-from govmap import store as stores
-from govmap.store import Store
+from govmap.review.buildlock import BuildLocked, build_lock, catalog_watermark, is_building
+from govmap.review import store as stores
+from govmap.review.store import Store
 
 ROOT = settings.ROOT
 LOG_MAX_BYTES = 5_000_000

@@ -1,7 +1,7 @@
-"""Vendor submissions and their review, on the SQLite store (govmap/store.py).  No Streamlit.
+"""Vendor submissions and their review, on the SQLite store (govmap/review/store.py).  No Streamlit.
 
 * A vendor ``submit``s an entry (organisation + services + adoptions, as built and validated by
-  govmap/submission_form.py) with a private contact; they get a receipt number and keep the edit
+  govmap/review/submission_form.py) with a private contact; they get a receipt number and keep the edit
   token they were given (only its SHA-256 is stored).  ``lookup`` shows the status; ``revise`` adds
   a new version of the same receipt (versions are append-only, linked by the receipt).
 * A client nonce per form makes a retried submit (double click, network retry) return the first
@@ -23,11 +23,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from govmap.antiautomation import LOCAL, pow_ok
-from govmap import duplicates as dup
+from govmap.review.antiautomation import LOCAL, pow_ok
+from govmap.finder import duplicates as dup
 from govmap import settings
 from govmap.normalize import boundary
-from govmap.store import GuardPolicy, Limit, Store
+from govmap.review.store import GuardPolicy, Limit, Store
 
 RECEIPT_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: read out over the phone
 RECEIPT_LENGTH = 10

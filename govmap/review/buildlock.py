@@ -1,7 +1,7 @@
 """The one lock every catalog build takes, and the approval watermark that orders builds.
 
 * ``build_lock(catalog)``: an exclusive ``flock`` on ``<catalog>.lock`` next to the catalog, taken
-  by ``python -m etl build`` and by every publish (govmap/publish.py), so two builds of one
+  by ``python -m etl build`` and by every publish (govmap/review/publish.py), so two builds of one
   catalog never overlap.  The kernel drops it when the holder dies (kill -9 included), so a dead
   build never wedges the next one; ``is_building`` tells whether a live build holds it.
   With the store on PostgreSQL (several replicas, docs/deploy.md) the build also holds an
@@ -36,8 +36,8 @@ def build_lock(catalog: Path, wait: float | None = None, on_wait=None, store=Non
     takes, 0: not at all); BuildLocked when it stays taken.  ``on_wait()`` is called once if we
     have to wait (e.g. to say so on the console).  ``store``: the submission store (default: the
     configured one); on PostgreSQL its server-wide build lock is taken first."""
-    from govmap import pgstore
-    from govmap.store import locate
+    from govmap.review import pgstore
+    from govmap.review.store import locate
     where = locate(store)
     if not isinstance(where, str):
         with _file_lock(catalog, wait, on_wait):
@@ -83,8 +83,8 @@ def _file_lock(catalog: Path, wait: float | None, on_wait):
 def is_building(catalog: Path, store=None) -> bool:
     """True while a live process holds the build lock of ``catalog`` (with the store on
     PostgreSQL: or any replica holds the server-wide one)."""
-    from govmap import pgstore
-    from govmap.store import locate
+    from govmap.review import pgstore
+    from govmap.review.store import locate
     where = locate(store)
     if isinstance(where, str) and pgstore.building(where):
         return True
@@ -104,7 +104,7 @@ def is_building(catalog: Path, store=None) -> bool:
 def catalog_watermark(catalog: Path) -> int | None:
     """The approval watermark of the catalog file in place: 0 for a catalog built before watermarks
     (or without the store), None when there is no readable catalog."""
-    from govmap.catalog import Catalog, CatalogMissing, CatalogUnreadable
+    from govmap.finder.catalog import Catalog, CatalogMissing, CatalogUnreadable
     try:
         cat = Catalog(Path(catalog))
     except (CatalogMissing, CatalogUnreadable):

@@ -11,7 +11,7 @@ The audit log and submission versions are append-only: triggers abort any UPDATE
 Never open the store file with anything but sqlite3 (no open()/read_bytes(), no copying it while
 the app runs): closing any other handle on it drops this process's POSIX locks and lets another
 process corrupt it (sqlite.org/howtocorrupt.html section 2.2).  Back it up with ``.backup``.
-No Streamlit here; govmap/submissions.py builds the submission workflow on top.
+No Streamlit here; govmap/review/submissions.py builds the submission workflow on top.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from govmap import pgstore, settings
+from govmap import settings
+from govmap.review import pgstore
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS submissions (
@@ -237,7 +238,7 @@ def describe(where: Path | str | None = None) -> str:
 
 class Store:
     """One SQLite file (the embedded default) or one PostgreSQL database (``GOVMAP_STORE_URL``,
-    for several app processes; govmap/pgstore.py).  Open a connection per call (cheap), never
+    for several app processes; govmap/review/pgstore.py).  Open a connection per call (cheap), never
     share one across threads."""
 
     _ready: set[str] = set()  # stores whose schema this process has already made sure of
@@ -437,7 +438,7 @@ class Store:
             raise ChallengeRefused("the proof of work does not solve the challenge")
         con.execute("DELETE FROM challenges WHERE id = ?", (str(challenge),))
 
-    # -- publishes (durable requests; govmap/publish.py runs them) ------------------------
+    # -- publishes (durable requests; govmap/review/publish.py runs them) ------------------------
     # A row is a request (requested_at, the approval watermark it wants published), claimed by
     # the build that runs it (started_at, pid) and finished by it (ok, message, built_watermark).
     @staticmethod

@@ -4,7 +4,7 @@ Plain Python over the Browser's frames and the catalog; pages/compare.py and pag
 thin layers over it, and their exports are made from the same rows the pages show.
 
 What is shown per vendor: names, type, head office, categories, products/services, offering
-keywords, every item of the exit / lock-in profile (govmap/openness.py) and every certification
+keywords, every item of the exit / lock-in profile (govmap/finder/openness.py) and every certification
 the catalog knows, the adoption count and the nearest adopters (to a chosen municipality, else the
 most recent), an openness summary, and the organisation's sources with their as-of date.
 
@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from govmap import i18n, openness
+from govmap import i18n
+from govmap.finder import openness
 
 MIN_VENDORS, MAX_VENDORS = 2, 4
 N_ADOPTERS = 5
@@ -105,7 +106,7 @@ def parse_ids(text: object, known) -> list[str]:
 
 
 def _unknown(lang: str) -> str:
-    return "不明" if lang == "ja" else "unknown"  # as govmap/openness.py shows it
+    return "不明" if lang == "ja" else "unknown"  # as govmap/finder/openness.py shows it
 
 
 def _missing(value) -> bool:
@@ -173,7 +174,7 @@ def _adopters(browser, org_id: str, lang: str, home: dict | None, n: int) -> lis
         return []
     rows = rows.assign(_year=pd.to_numeric(rows["year"], errors="coerce"))
     if home is not None and not _missing(home.get("lat")):
-        from govmap.analytics import haversine_km
+        from govmap.lockin.analytics import haversine_km
         distance = haversine_km(home["lat"], home["lon"], rows["lat"].astype(float), rows["lon"].astype(float))
         # National bodies sit at 千代田区 by convention: that point says nothing about proximity.
         distance = np.where(rows["adopter_kind"].eq("national").to_numpy(), np.nan, distance)

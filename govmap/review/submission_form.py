@@ -17,8 +17,9 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 
-from govmap import duplicates as dup
-from govmap import settings, submission_messages, validators  # noqa: F401  (registers the form's messages)
+from govmap.finder import duplicates as dup
+from govmap import settings, validators  # noqa: F401  (registers the form's messages)
+from govmap.review import submission_messages
 from govmap.geocode import Gazetteer
 from govmap.normalize import boundary
 from govmap.validators import InvalidValue

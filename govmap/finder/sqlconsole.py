@@ -10,8 +10,8 @@ Two layers, so that one failing still leaves the other:
    ``check_functions`` also refuses the functions that show the server's configuration or files
    (absolute paths: ``duckdb_settings()``, ``current_setting()``, ``duckdb_databases()``, …) and
    ``query()`` / ``query_table()`` with anything but plain string literals (issue 10, item 7).
-2. ``run`` sends the query to a worker process (``govmap.sqlworker``) whose connection
-   (``govmap.catalog.connect_read_only``) is read-only, has no file, network or extension access,
+2. ``run`` sends the query to a worker process (``govmap.finder.sqlworker``) whose connection
+   (``govmap.finder.catalog.connect_read_only``) is read-only, has no file, network or extension access,
    memory and thread limits and its configuration locked, and whose address space is capped by the
    OS.  The worker interrupts the query at the time limit and is killed when it cannot (a single
    huge value), returns at most the row cap and the result-byte cap, and scrubs server paths from
@@ -31,8 +31,9 @@ from pathlib import Path
 
 import duckdb
 
-from govmap import i18n, settings, sqlworker
-from govmap.catalog import Catalog, QueryInterrupted, QueryResult, arrow_to_pandas
+from govmap import i18n, settings
+from govmap.finder import sqlworker
+from govmap.finder.catalog import Catalog, QueryInterrupted, QueryResult, arrow_to_pandas
 
 MAX_SQL_CHARS = 20_000
 ANALYSTS_DOC = settings.ROOT / "docs" / "analysts.md"

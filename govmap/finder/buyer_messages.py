@@ -69,7 +69,7 @@ MESSAGES = {
     "col.adoption_kind": _m("実績の種類", "Kind"),
     "col.source_quality": _m("出典の種類", "Source type"),
     "col.as_of": _m("時点", "As of"),
-    # -- market-share pages: which adoption kinds are counted (govmap/adoption_kinds.py) --
+    # -- market-share pages: which adoption kinds are counted (govmap/finder/adoption_kinds.py) --
     "kinds.all": _m("協定・実証・その他も含めて集計する", "Count every kind (agreements, pilots and other too)"),
     "kinds.all_help": _m("既定では、市場シェアとして契約・共同調達だけを数えます。協定・覚書や実証・試行は販売実績ではないためです。",
                          "By default only contracts and joint procurements count as market share: an agreement or a pilot is not a sale."),

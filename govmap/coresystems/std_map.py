@@ -3,7 +3,7 @@
 Geometry is not in the map's HTML: the map fetches ``/app/static/boundaries/municipalities.json``
 (same origin, made once by ``python -m etl boundaries``; the browser caches it), and each rerun sends
 only the values, one compact JSON object ``{code: [class, tooltip html]}``.  Like every map element in
-govmap/mapassets.py, data reaches the script only through ``script_json`` (never as template text, so
+govmap/maps/mapassets.py, data reaches the script only through ``script_json`` (never as template text, so
 folium/branca's second Jinja pass cannot evaluate it), and tooltips are escaped with
 ``escape.js_template_html`` before they get here.
 
@@ -21,7 +21,8 @@ import folium
 from folium.map import Layer
 from folium.template import Template
 
-from govmap import escape, mapassets, mapview
+from govmap import escape
+from govmap.maps import mapassets, mapview
 
 BOUNDARIES_URL = f"{mapassets.STATIC_URL}/boundaries/municipalities.json"
 BOUNDARIES_FILE = mapassets.STATIC_DIR / "boundaries" / "municipalities.json"
@@ -83,7 +84,7 @@ class MunicipalChoropleth(mapassets.DataOnly, Layer):
 
 def choropleth_map(classes: dict[str, int | None], tips: dict[str, str], colours, labels, *, title: str,
                    no_data_label: str, tiles: str = "none") -> folium.Map:
-    """The offline base map (govmap.mapview) with the municipal layer and a legend.
+    """The offline base map (govmap.maps.mapview) with the municipal layer and a legend.
     ``tips`` are plain text: escaped here for the tooltip's HTML."""
     m = mapview.base_map(None, None, str(tiles or "none").strip().lower())
     values = {code: [None if cls is None else int(cls), escape.js_template_html(tips.get(code, code))]

@@ -4,7 +4,7 @@ uses for them, and the folium elements that only ever reference those URLs.
 Streamlit serves the ``static/`` folder next to ``app.py`` at ``/app/static/...`` when
 ``[server] enableStaticServing = true`` (FIELD-NOTES "Map with no internet").  The files are copied
 from pinned PyPI packages by ``python -m etl assets`` (etl/assets.py); this module is the single
-list both that copier and the map builder (govmap/mapview.py) read, so a URL in a rendered map
+list both that copier and the map builder (govmap/maps/mapview.py) read, so a URL in a rendered map
 always names a file that the copier wrote.
 
 The elements below (OfflineMap, OfflineMarkerCluster, OrgCluster, Circles, Boundaries, Legend,

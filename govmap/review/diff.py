@@ -2,7 +2,7 @@
 the organisation, an earlier version or the published version), field by field, as plain text.
 
 ``catalog_entry`` reads an organisation back from the catalog in the same shape as a submitted
-entry (govmap/submission_form.py), so both sides of the diff list the same fields.
+entry (govmap/review/submission_form.py), so both sides of the diff list the same fields.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import math
 import pandas as pd
 
 from govmap import i18n
-from govmap import submission_form as sf
+from govmap.review import submission_form as sf
 
 ORG_FIELDS = ("name_ja", "name_en", "name_kana", "corporate_number", "org_type", "founded_year", "website", "sources",
               "postal_code", "pref_name", "municipality_name", "address", "description")

@@ -4,7 +4,7 @@ Why a process (issue 10): DuckDB's ``interrupt()`` only fires between chunks, so
 (``repeat('x', 1000000000)``, ``len(range(200000000))``) ran 16–42 s and grew the app by 2–6 GB past
 the time and memory limits.  Here each console query runs in a worker process that
 
-* opens the catalog read-only with the sandbox settings (``govmap.catalog.connect_read_only``);
+* opens the catalog read-only with the sandbox settings (``govmap.finder.catalog.connect_read_only``);
 * has an OS limit on its address space (``RLIMIT_AS``: its start-up size plus
   ``sql_process_memory_limit``), so an allocation past it fails with DuckDB's "Out of Memory" error
   instead of growing the machine; DuckDB's own ``memory_limit`` still applies;
@@ -157,7 +157,7 @@ def main() -> None:
     """The worker: open the catalog, cap the address space, answer one request line at a time."""
     import resource
 
-    from govmap.catalog import connect_read_only
+    from govmap.finder.catalog import connect_read_only
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything printed by a library goes to stderr, never into the frames
     catalog_path = Path(sys.argv[1])
@@ -191,7 +191,7 @@ class Worker:
     def __init__(self, key: tuple):
         self.key = key
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(settings.ROOT), os.environ.get("PYTHONPATH")])))
-        self.proc = subprocess.Popen([sys.executable, "-m", "govmap.sqlworker", key[0]], stdin=subprocess.PIPE,
+        self.proc = subprocess.Popen([sys.executable, "-m", "govmap.finder.sqlworker", key[0]], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, cwd=settings.ROOT, env=env, start_new_session=True)
         self.ready = False
         self.peak_rss_kb = self.start_rss_kb = 0
@@ -260,7 +260,7 @@ class Pool:
 
     @staticmethod
     def key(catalog_path: Path) -> tuple:
-        from govmap.catalog import file_identity
+        from govmap.finder.catalog import file_identity
         return (str(Path(catalog_path).resolve()), file_identity(Path(catalog_path)),
                 settings.get("sql_memory_limit"), settings.get("sql_threads"), settings.get("sql_process_memory_limit"))
 

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from govmap import i18n, settings
-from govmap.store import GuardPolicy, Limit
+from govmap.review.store import GuardPolicy, Limit
 
 POW_JS = Path(__file__).resolve().parent.parent / "static" / "pow.js"
 LOCAL = "local"          # the direct peer is this machine (Streamlit reports no address for loopback)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from govmap.catalog import Catalog
-from govmap.facets import FacetTable, Filters
+from govmap.finder.catalog import Catalog
+from govmap.finder.facets import FacetTable, Filters
 from govmap.places import Places
-from govmap.search import KEYS_VERSION, SearchIndex
+from govmap.finder.search import KEYS_VERSION, SearchIndex
 
 ORG_SQL = "SELECT * FROM v_organisations ORDER BY org_id"
 ADOPTION_SQL = """SELECT org_id, org_name_ja, adopter_name, adopter_kind, adopter_code, adopter_pref_name,
@@ -90,7 +90,7 @@ class BrowseResult:
 
 def adoption_items(rows: pd.DataFrame) -> pd.Series:
     """[vendor, service, year, kind] of each adoption row (None when unknown), for aggregation per
-    adopter point with ``sorted_items`` (the adopter popups list them, govmap.mapview)."""
+    adopter point with ``sorted_items`` (the adopter popups list them, govmap.maps.mapview)."""
     kinds = rows["adoption_kind"] if "adoption_kind" in rows else [None] * len(rows)
     return pd.Series([[_or_none(v), _or_none(s), int(y) if pd.notna(y) else None, _or_none(k)]
                       for v, s, y, k in zip(rows["org_name_ja"], rows["service_name"], rows["year"], kinds)],

@@ -1,6 +1,6 @@
 """The submission store on PostgreSQL, for several app processes (replicas) behind a load balancer.
 
-``govmap/store.py`` keeps one set of SQL for both backends; this module makes a psycopg 3
+``govmap/review/store.py`` keeps one set of SQL for both backends; this module makes a psycopg 3
 connection look like the sqlite3 one that SQL was written for:
 
 * placeholders: ``?`` becomes ``%s`` and ``:name`` becomes ``%(name)s`` (our SQL has no other
@@ -13,7 +13,7 @@ connection look like the sqlite3 one that SQL was written for:
 * a read snapshot is ``REPEATABLE READ READ ONLY``;
 * a full disk, a damaged database and an unreachable server become the store's own
   ``DiskFull`` / ``StoreCorrupt`` / ``StoreUnavailable`` with the server's words, so the pages say
-  what happened in the page's language (govmap/durability_messages.py).
+  what happened in the page's language (govmap/review/durability_messages.py).
 
 The connection URL comes from ``GOVMAP_STORE_URL`` (``postgresql://user@host:port/db``); its
 password, if any, is never shown in a message (``redact``).  docs/deploy.md has the set-up.
@@ -156,7 +156,7 @@ class Cursor:
 
 
 class Connection:
-    """The subset of the sqlite3 connection interface govmap/store.py and its callers use."""
+    """The subset of the sqlite3 connection interface govmap/review/store.py and its callers use."""
 
     def __init__(self, raw):
         self.raw = raw
@@ -181,7 +181,7 @@ def _errors():
 
 def translate(exc: Exception, url: str):
     """The store's exception for a psycopg error (None: not one we name)."""
-    from govmap.store import DiskFull, StoreCorrupt, StoreUnavailable, StoreUnreachable
+    from govmap.review.store import DiskFull, StoreCorrupt, StoreUnavailable, StoreUnreachable
     psycopg = _errors()
     text = f"{type(exc).__name__}: {redact(str(exc)).strip()} ({redact(url)})"
     state = getattr(getattr(exc, "diag", None), "sqlstate", None) or getattr(exc, "sqlstate", None) or ""

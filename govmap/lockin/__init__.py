@@ -1,0 +1,1 @@
+"""Analytics: market concentration (HHI), alternatives, near-me and their maps."""

@@ -1,0 +1,1 @@
+"""The offline map: markers, aggregation, popups, bundled assets and their messages."""
