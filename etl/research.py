@@ -17,7 +17,7 @@ import pandas as pd
 from govmap import validators
 from govmap.finder import adoption_kinds, source_quality
 from etl.extract import read_csv_rows
-from etl.validate import LIMITS, ORG_TYPES, Problem, split_list
+from etl.validate import LIMITS, ORG_TYPES, Problem, check_categories, split_list
 
 FILES = {
     "organisations": ("org_key", "name_ja", "name_en", "org_type", "categories", "offerings_ja", "offerings_en",
@@ -110,7 +110,7 @@ def problems(research: Research, org_keys: set[str], service_keys: set[str], cat
             add("name_ja", "required")
         if row["org_type"] not in ORG_TYPES:
             add("org_type", f"unknown organisation type {row['org_type'][:40]!r} (one of {', '.join(ORG_TYPES)})")
-        _categories(row, categories, add)
+        check_categories(row, categories, add)
         _url(row, "website", add, required=False)
         _provenance(row, add)
         for col in ("name_ja", "name_en", "offerings_ja", "offerings_en"):
@@ -131,7 +131,7 @@ def problems(research: Research, org_keys: set[str], service_keys: set[str], cat
             add("org_key", f"unknown organisation {row['org_key'][:64]!r}")
         if not row["name_ja"] and not row["name_en"]:
             add("name_ja", "a service needs its name as the source writes it")
-        _categories(row, categories, add)
+        check_categories(row, categories, add)
         _provenance(row, add)
     for row in research.facts.to_dict("records"):
         add = _adder(out, row)
@@ -186,15 +186,6 @@ def fact_value_problem(name: str, value: str) -> str | None:
 
 def _adder(out: list, row: dict):
     return lambda col, reason, sev="error": out.append(Problem(row["_file"], row["_row"], col, reason, sev))
-
-
-def _categories(row, categories: set[str], add) -> None:
-    codes = split_list(row["categories"])
-    if not codes:
-        add("categories", "at least one category code is required")
-    for code in codes:
-        if code not in categories:
-            add("categories", f"unknown category code {code[:40]!r}")
 
 
 def _url(row, column: str, add, required: bool) -> None:

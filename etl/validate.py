@@ -66,7 +66,7 @@ def validate_vendors(vendors: pd.DataFrame, categories: set[str], gaz: Gazetteer
                 add(col, f"longer than {limit} characters ({len(row[col])})")
         if row["org_type"] not in ORG_TYPES:
             add("org_type", f"unknown organisation type {row['org_type'][:40]!r} (one of {', '.join(ORG_TYPES)})")
-        _check_categories(row, categories, add)
+        check_categories(row, categories, add)
         _check_location(row, gaz, add)
         _check(problems, row, "website", validators.http_url)
         _check(problems, row, "corporate_number", validators.corporate_number)
@@ -76,7 +76,8 @@ def validate_vendors(vendors: pd.DataFrame, categories: set[str], gaz: Gazetteer
     return problems
 
 
-def _check_categories(row, categories: set[str], add) -> None:
+def check_categories(row, categories: set[str], add) -> None:
+    """A row's ``categories``: at least one, each a code of the taxonomy (seed and research rows)."""
     codes = split_list(row["categories"])
     if not codes:
         add("categories", "at least one category code is required")
