@@ -37,9 +37,9 @@ from folium.map import Layer
 from folium.plugins import MarkerCluster
 from folium.template import Template
 
-from govmap import escape
+from govmap import escape, settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = settings.ROOT
 STATIC_DIR = ROOT / "static"
 VENDOR_DIR = STATIC_DIR / "vendor"
 STATIC_URL = "/app/static"

@@ -21,12 +21,11 @@ import hashlib
 import ipaddress
 import re
 from collections.abc import Mapping
-from pathlib import Path
 
 from govmap import i18n, settings
 from govmap.review.store import GuardPolicy, Limit
 
-POW_JS = Path(__file__).resolve().parent.parent / "static" / "pow.js"
+POW_JS = settings.ROOT / "static" / "pow.js"
 LOCAL = "local"          # the direct peer is this machine (Streamlit reports no address for loopback)
 _NONCE = re.compile(r"[0-9]{1,20}")
 
