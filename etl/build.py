@@ -111,7 +111,8 @@ def read_inputs(seed_dir: Path | None = None, gazetteer_dir: Path | None = None,
     tables = extract.read_gazetteer(gazetteer_dir)
     gaz = Gazetteer(tables["municipalities"], tables["prefectures"], tables["postal_codes"])
     categories = extract.read_categories(TAXONOMY)
-    corrections = corrections_mod.Corrections.read(Path(settings.path("corrections_dir")) if with_research else Path("/nonexistent"))
+    corrections = (corrections_mod.Corrections.read(Path(settings.path("corrections_dir"))) if with_research
+                   else corrections_mod.Corrections.empty())
     vendors, adoptions, fixed = corrections_mod.apply(corrections, vendors, adoptions, set(categories["code"]), gaz)
     files += (std.files if std else []) + research.files + corrections.files
     return Inputs(vendors, adoptions, categories, tables, gaz, files, services, meta, std, research, corrections, fixed)
@@ -224,9 +225,9 @@ def _add_standardisation(tables: dict, inputs: Inputs, source_ids: transform.Sou
     numbers = dict(zip(std["std_vendors"]["org_id"], std["std_vendors"]["corporate_number"]))
     orgs["corporate_number"] = orgs["corporate_number"].fillna(orgs["org_id"].map(numbers))
     tables["organisations"] = pd.concat([orgs, std.pop("_organisations")], ignore_index=True)
-    tables["services"] = pd.concat([tables["services"], std.pop("_services")], ignore_index=True)
+    std_services = std.pop("_services")
+    tables["services"] = pd.concat([tables["services"], std_services], ignore_index=True)
     tables["service_categories"] = pd.concat([tables["service_categories"], std.pop("_service_categories")], ignore_index=True)
-    std_services = tables["services"][tables["services"]["service_id"].str.contains(":std", regex=False)]
     url = inputs.std.source("packages")["source_url"]
     listed = pd.DataFrame({"org_id": sorted(set(std["std_vendors"]["org_id"])), "source_id": source_ids(url)})
     tables["organisation_sources"] = pd.concat([tables["organisation_sources"], listed], ignore_index=True).drop_duplicates()

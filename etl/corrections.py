@@ -35,6 +35,10 @@ class Corrections:
     files: list[Path] = field(default_factory=list)
 
     @classmethod
+    def empty(cls) -> "Corrections":
+        return cls(*(pd.DataFrame(columns=[*columns, "_row", "_file"]) for columns in FILES.values()))
+
+    @classmethod
     def read(cls, directory: Path) -> "Corrections":
         frames, files = {}, []
         for name, columns in FILES.items():
@@ -44,7 +48,7 @@ class Corrections:
                 frames[name]["_file"] = f"corrections/{path.name}"
                 files.append(path)
             else:
-                frames[name] = pd.DataFrame(columns=[*columns, "_row", "_file"])
+                frames[name] = getattr(cls.empty(), name)
         return cls(**frames, files=files)
 
     def placements(self, gaz: Gazetteer) -> dict[str, Location]:

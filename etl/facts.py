@@ -16,15 +16,10 @@ import pandas as pd
 
 from govmap.finder import source_quality
 from govmap.normalize import has_kanji, legal_form, name_key, romaji_key, strip_legal_form
+from govmap.finder.fact_fields import FLAG_FIELDS, MAIN_FLAGS, SERVICE_TEXT_FIELDS  # noqa: F401 (MAIN_FLAGS: report, audit)
 from govmap.geocode import Gazetteer
 from etl.validate import split_list
 
-FLAG_FIELDS = ("standard_compliant", "lgwan_asp", "ismap", "ismap_liu", "isms", "privacy_mark", "dmp_listed",
-               "data_in_japan", "has_api", "open_export", "is_oss")
-# The nine flags a buyer checks (issue 14): ISMAP counts once whether ISMAP or ISMAP-LIU.
-MAIN_FLAGS = ("standard_compliant", "lgwan_asp", "ismap", "isms", "privacy_mark", "dmp_listed", "data_in_japan",
-              "has_api", "open_export")
-SERVICE_TEXT_FIELDS = ("export_formats", "price_url", "price_band", "api_docs_url", "contact_url")
 CERTIFICATIONS = {"isms": "isms", "privacy_mark": "privacy_mark", "ismap": "ismap", "ismap_liu": "ismap_liu",
                   "lgwan_asp": "lgwan_asp", "dmp_listed": "dmp"}
 # An organisation's statement applies to its services: the Privacy Mark always (it is the provider's);

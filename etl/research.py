@@ -16,6 +16,7 @@ import pandas as pd
 
 from govmap import validators
 from govmap.finder import adoption_kinds, source_quality
+from govmap.finder.fact_fields import FLAG_FIELDS, ORG_FIELDS, SERVICE_FIELDS, URL_FIELDS
 from etl.extract import read_csv_rows
 from etl.validate import LIMITS, ORG_TYPES, Problem, check_categories, split_list
 
@@ -28,14 +29,7 @@ FILES = {
     "adoptions": ("org_key", "service_key", "adopter_name_ja", "adopter_prefecture", "category", "service_name",
                   "year", "adoption_kind", "source_url", "as_of", "source_quality"),
 }
-BOOLEAN_FIELDS = frozenset({"isms", "privacy_mark", "ismap", "ismap_liu", "lgwan_asp", "dmp_listed", "data_in_japan",
-                            "has_api", "open_export", "is_oss", "standard_compliant"})
-URL_FIELDS = frozenset({"website", "contact_url", "price_url", "api_docs_url"})
-ORG_FIELDS = frozenset({"hq_address", "hq_postal_code", "corporate_number", "website", "contact_url", "legal_name",
-                        "trade_name", "isms", "privacy_mark", "ismap", "ismap_liu", "lgwan_asp", "dmp_listed"})
-SERVICE_FIELDS = frozenset({"product_name", "lgwan_asp", "ismap", "ismap_liu", "isms", "privacy_mark", "dmp_listed",
-                            "data_in_japan", "has_api", "open_export", "is_oss", "standard_compliant", "export_formats",
-                            "price_url", "price_band", "api_docs_url", "contact_url"})
+BOOLEAN_FIELDS = frozenset(FLAG_FIELDS)
 AS_OF = re.compile(r"(19|20)\d\d(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
 _SLUG = re.compile(r"[a-z0-9][a-z0-9_]{0,63}")
 _SERVICE_KEY = re.compile(r"[a-z0-9][a-z0-9_]{0,63}:[a-z0-9][a-z0-9_-]{0,63}")

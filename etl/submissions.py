@@ -28,8 +28,8 @@ import pandas as pd
 
 from etl.extract import ADOPTION_COLUMNS, VENDOR_COLUMNS
 from etl.transform import PROFILE_COLUMNS
-from etl.validate import split_list
-from govmap.normalize import boundary, place_key
+from etl.validate import adoption_key, split_list
+from govmap.normalize import boundary
 from govmap.review.store import Store, StoreUnavailable
 from govmap.review.submissions import Submissions, org_id_for
 
@@ -189,15 +189,11 @@ def _number_services(services: pd.DataFrame, vendors: pd.DataFrame) -> pd.DataFr
     return services.assign(service_id=ids).drop(columns=["_receipt", "_n"])
 
 
-def _adoption_key(row: dict) -> tuple:
-    return (row["vendor_key"], place_key(row["adopter_name_ja"]), row["category"], place_key(row["service_name"]))
-
-
 def _new_adoptions(existing: pd.DataFrame, submitted: pd.DataFrame) -> pd.DataFrame:
-    seen = {_adoption_key(r) for r in existing.to_dict("records")}
+    seen = {adoption_key(r) for r in existing.to_dict("records")}
     keep = []
     for row in submitted.to_dict("records"):
-        key = _adoption_key(row)
+        key = adoption_key(row)
         if key not in seen:
             seen.add(key)
             keep.append(row)

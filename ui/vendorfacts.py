@@ -14,11 +14,10 @@ import pandas as pd
 
 from govmap import escape, i18n  # noqa: F401  (buyer_messages: the fact.* messages)
 from govmap.finder import buyer_messages, openness
+from govmap.finder.fact_fields import FLAG_FIELDS
 from ui import buyer
 
-BOOLEAN_FIELDS = frozenset({"standard_compliant", "lgwan_asp", "ismap", "ismap_liu", "isms", "privacy_mark",
-                            "dmp_listed", "data_in_japan", "has_api", "open_export", "is_oss"})
-URL_FIELDS = frozenset({"website", "contact_url", "price_url", "api_docs_url"})
+BOOLEAN_FIELDS = frozenset(FLAG_FIELDS)
 
 
 def field_label(field: str, lang: str) -> str:
